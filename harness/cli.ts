@@ -1,0 +1,172 @@
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { EXIT, isPocError, PocError } from './errors.js';
+
+// Heavy modules (fastify, sqlite, prom-client, scenarios) load inside each action, so --help and
+// argument errors answer at once.
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveNumber(field: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new PocError('POC_ERR_BAD_OPTION', `${field}: "${value}" must be a positive number`);
+    return n;
+  };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new PocError('POC_ERR_BAD_OPTION', `--port: "${value}" must be an integer from 0 to 65535 (0 = any free port)`);
+  }
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('poc')
+    .description('Prove a CRM vendor before you buy it: webhook storms, rate limits, replay, signatures, scorecards.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ poc run webhook-storm --vendor hubspot                 # embedded mock, no account needed
+  $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=0.05,failure=0.02
+  $ poc list runs
+  $ poc show <run-id> --json
+
+Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrupted (results kept).`,
+    );
+
+  program
+    .command('run')
+    .description('Run a scenario against a vendor (the embedded mock unless --live).')
+    .argument('<scenario>', 'scenario id (poc list scenarios)')
+    .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
+    .option('--live', 'use the vendor’s sandbox; credentials come from env (see README)', false)
+    .option('--rate <events/s>', 'target events per second', positiveNumber('--rate'))
+    .option('--duration <time>', 'how long to drive load, e.g. 30s, 2m', '30s')
+    .option('--grace <time>', 'how long to wait for late deliveries after the load stops', '30s')
+    .option('--time-scale <n>', 'mock only: compress the vendor’s retry schedule n times', positiveNumber('--time-scale'), 100)
+    .option('--fault <spec>', 'mock only: inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms', collect, [])
+    .option('--threshold <expr>', 'fail (exit 99) unless the expression holds, e.g. webhook.latency_p99_ms<250', collect, [])
+    .option('--json', 'print the result as JSON on stdout', false)
+    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .option('--receiver-port <port>', 'port of the reference receiver (0 = any free port)', port, 0)
+    .option('--public-url <url>', 'live only: public URL that reaches the receiver (tunnel)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ poc run webhook-storm --vendor hubspot
+  $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=5%,failure=2%
+  $ poc run webhook-storm --vendor hubspot --threshold 'webhook.latency_p99_ms<250' --json
+  $ POC_HUBSPOT_ACCESS_TOKEN=... POC_HUBSPOT_CLIENT_SECRET=... \\
+      poc run webhook-storm --vendor hubspot --live --public-url https://my-tunnel.example/webhooks/hubspot`,
+    )
+    .action(async (scenario: string, opts) => {
+      const { runCommand } = await import('./commands/run.js');
+      process.exitCode = await runCommand(scenario, opts);
+    });
+
+  program
+    .command('list')
+    .description('List scenarios, vendors or stored runs.')
+    .addArgument(new Argument('<what>', 'scenarios | vendors | runs').choices(['scenarios', 'vendors', 'runs']))
+    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .option('--json', 'print JSON', false)
+    .addHelpText('after', '\nExamples:\n  $ poc list scenarios\n  $ poc list runs --json')
+    .action(async (what: 'scenarios' | 'vendors' | 'runs', opts) => {
+      const { listCommand } = await import('./commands/list.js');
+      process.stdout.write(await listCommand(what, opts));
+    });
+
+  program
+    .command('show')
+    .description('Show one stored run: config, findings and checks.')
+    .argument('<run-id>', 'a run id from poc list runs')
+    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .option('--json', 'print JSON', false)
+    .addHelpText('after', '\nExamples:\n  $ poc show 20261123-174512-3fa9c1\n  $ poc show 20261123-174512-3fa9c1 --json')
+    .action(async (runId: string, opts) => {
+      const { showCommand } = await import('./commands/show.js');
+      process.stdout.write(await showCommand(runId, opts));
+    });
+
+  program
+    .command('mock-vendor')
+    .description('Serve an emulated vendor (API, limits, webhook delivery, faults) on loopback.')
+    .requiredOption('--vendor <id>', 'vendor profile to emulate')
+    .option('--port <port>', 'port to listen on (0 = any free port)', port, 4010)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--time-scale <n>', 'compress the vendor’s retry schedule n times', positiveNumber('--time-scale'), 1)
+    .option('--fault <spec>', 'inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms', collect, [])
+    .option('--data-dir <dir>', 'where generated credentials are written', '.poc')
+    .addOption(new Option('--ready-line', 'print one JSON line when listening (used by poc run)').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Credentials: POC_MOCK_TOKEN (API bearer token) and POC_MOCK_WEBHOOK_SECRET (webhook signing secret);
+when unset, random ones are written to <data-dir>/mock-credentials.json (mode 600).
+
+Examples:
+  $ poc mock-vendor --vendor hubspot --port 4010
+  $ poc mock-vendor --vendor hubspot --fault duplicate=0.05 --fault failure=0.02 --time-scale 1000`,
+    )
+    .action(async (opts) => {
+      const { mockVendorCommand } = await import('./commands/mock-vendor.js');
+      await mockVendorCommand(opts);
+    });
+
+  program
+    .command('receiver')
+    .description('Serve the reference webhook receiver (verify, dedupe, durable queue, processor).')
+    .requiredOption('--vendor <id>', 'vendor whose webhooks it receives')
+    .option('--port <port>', 'port to listen on', port, 8080)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'folder for pipeline.db', '.poc/receiver')
+    .option('--public-url <url>', 'the URL the vendor posts to, if it differs from the Host header (proxy, tunnel)')
+    .addOption(
+      new Option('--durability <mode>', 'fsync each commit (power-loss) or leave it to the OS (process-crash)')
+        .choices(['power-loss', 'process-crash'])
+        .default('power-loss'),
+    )
+    .addHelpText(
+      'after',
+      `
+The signing secret comes from the vendor's env variable (HubSpot: POC_HUBSPOT_CLIENT_SECRET, or
+POC_HUBSPOT_CLIENT_SECRET_FILE). Webhooks are accepted at /webhooks/<vendor>; metrics at /metrics.
+
+Examples:
+  $ POC_HUBSPOT_CLIENT_SECRET=... poc receiver --vendor hubspot --port 8080`,
+    )
+    .action(async (opts) => {
+      const { receiverCommand } = await import('./commands/receiver.js');
+      await receiverCommand(opts);
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; commander already printed what it had to say.
+      process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    }
+    if (isPocError(err)) {
+      process.stderr.write(`error ${err.code}: ${err.message}\nhint: ${err.hint}\n`);
+      process.exit(err.exitCode);
+    }
+    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(EXIT.failed);
+  }
+}
+
+await main(process.argv);

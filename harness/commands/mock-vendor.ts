@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFaults } from '../../mock-vendor/faults.js';
+import { buildMockVendor } from '../../mock-vendor/server.js';
+import { PocError } from '../errors.js';
+import { readSecret } from '../secrets.js';
+import { getVendor } from '../vendors/index.js';
+
+export interface MockVendorFlags {
+  vendor: string;
+  port: number;
+  host: string;
+  timeScale: number;
+  fault: string[];
+  dataDir: string;
+  readyLine?: boolean;
+}
+
+/** `poc mock-vendor`: the emulated vendor as a standalone server, until SIGINT/SIGTERM. */
+export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
+  getVendor(flags.vendor);
+  const faults = parseFaults(flags.fault);
+  let token = readSecret('POC_MOCK_TOKEN');
+  let clientSecret = readSecret('POC_MOCK_WEBHOOK_SECRET');
+  let credentialsFile: string | undefined;
+  if (!token || !clientSecret) {
+    token ??= `pat-mock-${randomBytes(16).toString('hex')}`;
+    clientSecret ??= randomBytes(24).toString('base64url');
+    mkdirSync(flags.dataDir, { recursive: true });
+    credentialsFile = join(flags.dataDir, 'mock-credentials.json');
+    writeFileSync(credentialsFile, JSON.stringify({ token, webhookSecret: clientSecret }, null, 2), { mode: 0o600 });
+  }
+  let settings: Record<string, unknown> = {};
+  if (process.env.POC_MOCK_SETTINGS) {
+    try {
+      settings = JSON.parse(process.env.POC_MOCK_SETTINGS) as Record<string, unknown>;
+    } catch {
+      throw new PocError('POC_ERR_BAD_OPTION', 'POC_MOCK_SETTINGS: must be a JSON object of mock settings');
+    }
+  }
+  const mock = buildMockVendor({ vendor: flags.vendor, token, clientSecret, faults, timeScale: flags.timeScale, settings });
+  let url: string;
+  try {
+    url = await mock.app.listen({ port: flags.port, host: flags.host });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PocError('POC_ERR_PORT_IN_USE', `--port: ${flags.port} is already in use`);
+    }
+    throw err;
+  }
+  if (flags.readyLine) {
+    process.stdout.write(`${JSON.stringify({ event: 'ready', url })}\n`);
+  } else {
+    process.stdout.write(`mock ${flags.vendor} listening on ${url} (admin API under ${url}/__admin)\n`);
+    if (credentialsFile) process.stdout.write(`credentials written to ${credentialsFile}\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await mock.close();
+}

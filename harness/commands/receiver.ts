@@ -1,0 +1,50 @@
+import { createPipeline } from '../pipeline/pipeline.js';
+import type { Durability } from '../pipeline/sqlite.js';
+import { PocError } from '../errors.js';
+import { readSecret, requireSecret } from '../secrets.js';
+import { createPipelineMetrics } from '../telemetry/metrics.js';
+import { getVendor } from '../vendors/index.js';
+
+export interface ReceiverFlags {
+  vendor: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl?: string;
+  durability: Durability;
+}
+
+/** `poc receiver`: the reference pipeline as a standalone server, to point a real vendor at. */
+export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
+  const vendor = getVendor(flags.vendor);
+  const secretEnv = vendor.profile.credentialsEnv.webhookSecret;
+  const secrets = [requireSecret(secretEnv)];
+  // During a secret rotation both the new and the previous secret verify.
+  const previous = readSecret(`${secretEnv}_PREVIOUS`);
+  if (previous) secrets.push(previous);
+  const metrics = createPipelineMetrics({ run_id: 'receiver', vendor: vendor.profile.id, scenario: 'receiver', target: 'any' });
+  const pipeline = createPipeline({
+    scheme: vendor.webhooks({ secrets }),
+    metrics,
+    dir: flags.dataDir,
+    vendor: vendor.profile.id,
+    durability: flags.durability,
+    ...(flags.publicUrl ? { publicBaseUrl: new URL(flags.publicUrl).origin } : {}),
+  });
+  let url: string;
+  try {
+    url = await pipeline.listen(flags.port, flags.host);
+  } catch (err) {
+    await pipeline.close().catch(() => {});
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PocError('POC_ERR_PORT_IN_USE', `--port: ${flags.port} is already in use`);
+    }
+    throw err;
+  }
+  process.stdout.write(`receiver for ${vendor.profile.id} listening on ${url}${pipeline.path} (metrics: ${url}/metrics)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await pipeline.close();
+}

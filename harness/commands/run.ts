@@ -1,0 +1,90 @@
+import { createProgressPrinter } from '../../reports/progress.js';
+import { renderSummary, summaryJson } from '../../reports/summary.js';
+import { getScenario } from '../../scenarios/index.js';
+import { parseDuration } from '../duration.js';
+import { EXIT, type ExitCode, PocError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { executeRun } from '../runner.js';
+import { parseThreshold } from '../runs/thresholds.js';
+import { getVendor } from '../vendors/index.js';
+import { parseFaults } from '../../mock-vendor/faults.js';
+
+export interface RunFlags {
+  vendor: string;
+  live: boolean;
+  rate?: number;
+  duration: string;
+  grace: string;
+  timeScale: number;
+  fault: string[];
+  threshold: string[];
+  json: boolean;
+  dataDir: string;
+  receiverPort: number;
+  publicUrl?: string;
+}
+
+/** `poc run`: validate everything up front, run, print, and say which exit code it earned. */
+export async function runCommand(scenarioId: string, flags: RunFlags): Promise<ExitCode> {
+  const scenario = getScenario(scenarioId);
+  const vendor = getVendor(flags.vendor);
+  const thresholds = flags.threshold.map((t) => parseThreshold(t, scenario.findingKeys));
+  if (flags.live && flags.fault.length > 0) {
+    throw new PocError('POC_ERR_BAD_OPTION', '--fault: faults are injected by the mock; drop --fault or --live');
+  }
+  parseFaults(flags.fault); // fail on a bad spec here, before anything starts
+  const parsed = scenario.options.safeParse({
+    ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    durationMs: parseDuration(flags.duration, '--duration'),
+    graceMs: parseDuration(flags.grace, '--grace'),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PocError('POC_ERR_BAD_OPTION', `--${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'invalid'}`);
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    process.stderr.write('\ninterrupted: stopping the load and keeping what was measured (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = createProgressPrinter();
+  try {
+    const outcome = await executeRun({
+      scenario,
+      scenarioOptions: parsed.data,
+      vendor,
+      live: flags.live,
+      faults: flags.fault,
+      timeScale: flags.timeScale,
+      thresholds,
+      dataDir: flags.dataDir,
+      receiverPort: flags.receiverPort,
+      publicUrl: flags.publicUrl,
+      config: {
+        scenario: scenario.id,
+        vendor: vendor.profile.id,
+        live: flags.live,
+        options: parsed.data,
+        faults: flags.fault,
+        timeScale: flags.timeScale,
+        thresholds: flags.threshold,
+      },
+      log: createLogger(),
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p),
+      ...(process.env.POC_MOCK_SETTINGS ? { mockEnv: { POC_MOCK_SETTINGS: process.env.POC_MOCK_SETTINGS } } : {}),
+    });
+    progress.stop();
+    process.stdout.write(`${flags.json ? summaryJson(outcome) : renderSummary(outcome)}\n`);
+    if (outcome.status === 'aborted') return EXIT.interrupted;
+    return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+}

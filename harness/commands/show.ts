@@ -1,0 +1,27 @@
+import { RunStore } from '../runs/run-store.js';
+
+/** `poc show <run-id>`: the stored run, as a table or JSON. */
+export async function showCommand(runId: string, opts: { dataDir: string; json: boolean }): Promise<string> {
+  const store = new RunStore(opts.dataDir);
+  try {
+    const run = store.get(runId);
+    if (opts.json) return `${JSON.stringify(run, null, 2)}\n`;
+    const width = Math.max(10, ...run.findings.map((f) => f.key.length));
+    const lines = [
+      `run:      ${run.id}`,
+      `scenario: ${run.scenario}`,
+      `vendor:   ${run.vendor} (target: ${run.target})`,
+      `status:   ${run.status}`,
+      `started:  ${run.startedAt}`,
+      `ended:    ${run.endedAt ?? '-'}`,
+      `config:   ${JSON.stringify(run.config)}`,
+      '',
+      ...run.findings.map((f) => `  ${f.key.padEnd(width)}  ${f.value} ${f.unit}`),
+      '',
+      ...run.checks.map((c) => `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold} (got ${c.value ?? 'n/a'})`),
+    ];
+    return `${lines.join('\n')}\n`;
+  } finally {
+    store.close();
+  }
+}

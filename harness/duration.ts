@@ -1,0 +1,30 @@
+import { PocError } from './errors.js';
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses k6-style durations (`250ms`, `30s`, `10m`, `1h30m`, `2d`) into milliseconds. */
+export function parseDuration(text: string, field: string): number {
+  const trimmed = text.trim();
+  const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (const match of trimmed.matchAll(pattern)) {
+    total += Number(match[1]) * (UNITS_MS[match[2] ?? 's'] ?? 0);
+    consumed += match[0].length;
+  }
+  if (trimmed.length === 0 || consumed !== trimmed.length) {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `${field}: "${text}" is not a duration; write it like 250ms, 30s, 10m, 1h30m or 2d`,
+    );
+  }
+  return total;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The single table of poc's error codes. Users and tests match on `code`, never on the
+ * message; codes are never reused once published (README lists every row, a test checks it).
+ */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  thresholds: 99,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+interface ErrorSpec {
+  readonly exit: ExitCode;
+  readonly hint: string;
+}
+
+export const ERRORS = {
+  POC_ERR_USAGE: { exit: EXIT.usage, hint: 'Run the command with --help to see its options and examples.' },
+  POC_ERR_BAD_OPTION: { exit: EXIT.usage, hint: 'Fix the named option; --help lists accepted values.' },
+  POC_ERR_UNKNOWN_SCENARIO: { exit: EXIT.usage, hint: 'Run `poc list scenarios` to see the scenario ids.' },
+  POC_ERR_UNKNOWN_VENDOR: { exit: EXIT.usage, hint: 'Run `poc list vendors` to see the vendor ids.' },
+  POC_ERR_BAD_THRESHOLD: {
+    exit: EXIT.usage,
+    hint: 'Write thresholds as `<finding> <op> <number>`, e.g. `webhook.latency_p99_ms<250`; `poc list scenarios` shows each scenario’s findings.',
+  },
+  POC_ERR_MISSING_CREDENTIALS: {
+    exit: EXIT.usage,
+    hint: 'Set the named environment variable (or its *_FILE variant pointing at a file); secrets are never taken from flags.',
+  },
+  POC_ERR_RUN_NOT_FOUND: { exit: EXIT.usage, hint: 'Run `poc list runs` to see the stored run ids.' },
+  POC_ERR_MOCK_START: {
+    exit: EXIT.failed,
+    hint: 'The embedded mock vendor did not start; rerun with POC_LOG_LEVEL=debug to see its output.',
+  },
+  POC_ERR_VENDOR_HTTP: {
+    exit: EXIT.failed,
+    hint: 'The vendor API answered with an error that retries did not resolve; the status and body are in the message.',
+  },
+  POC_ERR_PORT_IN_USE: { exit: EXIT.usage, hint: 'Choose another --port, or 0 for any free port.' },
+  POC_ERR_NOT_SUPPORTED: {
+    exit: EXIT.usage,
+    hint: 'This combination is not available yet; the message says which part is missing.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Thrown by library code for every expected failure; only harness/cli.ts turns it into an exit. */
+export class PocError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCode;
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PocError';
+    this.code = code;
+    this.exitCode = ERRORS[code].exit;
+    this.hint = ERRORS[code].hint;
+  }
+}
+
+export function isPocError(err: unknown): err is PocError {
+  return err instanceof PocError;
+}

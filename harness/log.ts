@@ -1,0 +1,30 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * One logger for the whole harness, on stderr so stdout stays clean for summaries and --json.
+ * Redaction paths live here and nowhere else: any field that can hold a credential is censored.
+ */
+export const REDACT_PATHS = [
+  'token',
+  'accessToken',
+  'clientSecret',
+  'secret',
+  'authorization',
+  'headers.authorization',
+  '*.token',
+  '*.accessToken',
+  '*.clientSecret',
+  '*.secret',
+  '*.authorization',
+  'credentials',
+  '*.credentials',
+];
+
+export function createLogger(level = process.env.POC_LOG_LEVEL ?? 'warn'): Logger {
+  return pino(
+    { level, base: null, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,73 @@
+import { PocError } from '../../errors.js';
+import type { ApiCallOutcome } from '../../vendors/types.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
+
+export interface HttpClientOptions {
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly retry?: RetryPolicy;
+  readonly fetch?: typeof fetch;
+  readonly signal?: AbortSignal;
+  readonly onCall?: (call: ApiCallOutcome) => void;
+}
+
+export interface JsonResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly retries: number;
+}
+
+/** A JSON client for a vendor API: retry with full jitter around one fetch, every call reported. */
+export function createHttpClient(options: HttpClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  return async function request(
+    operation: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<JsonResponse> {
+    const started = performance.now();
+    const init: RequestInit = {
+      method,
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const result = await withRetry(
+      policy,
+      async () => {
+        const res = await doFetch(`${base}${path}`, init);
+        const text = await res.text();
+        return { value: text, status: res.status, retryAfter: res.headers.get('retry-after') };
+      },
+      options.signal,
+    );
+    options.onCall?.({
+      operation,
+      status: result.status,
+      retries: result.retries,
+      durationMs: performance.now() - started,
+    });
+    const parsed = result.value.length > 0 ? safeJson(result.value) : null;
+    if (result.status >= 400) {
+      throw new PocError(
+        'POC_ERR_VENDOR_HTTP',
+        `${operation}: ${method} ${path} answered ${result.status} after ${result.retries} retries: ${result.value.slice(0, 300)}`,
+      );
+    }
+    return { status: result.status, body: parsed, retries: result.retries };
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export type HttpRequest = ReturnType<typeof createHttpClient>;

@@ -1,0 +1,74 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RetryPolicy {
+  readonly maxRetries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Injected for deterministic tests; Math.random otherwise. */
+  readonly random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 6, baseDelayMs: 250, maxDelayMs: 20_000 };
+
+/** What one attempt produced, as far as retrying is concerned. */
+export interface AttemptOutcome<T> {
+  readonly value: T;
+  readonly status: number;
+  /** Seconds or an HTTP date, as sent by the server. */
+  readonly retryAfter: string | null;
+}
+
+/** 429 and 5xx are transient; any other 4xx is the caller's mistake and retrying cannot fix it. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+// Retry-After is the server telling us when it will accept us again: it beats any backoff guess.
+function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)]. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return (policy.random ?? Math.random)() * ceiling;
+}
+
+export interface RetryResult<T> {
+  readonly value: T;
+  readonly status: number;
+  readonly retries: number;
+}
+
+/**
+ * Runs `attempt` until it returns a non-retryable status or the retries run out. Network errors
+ * are retried like 5xx. The last outcome is returned, not thrown: the caller decides what a
+ * final 4xx means.
+ */
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  attempt: () => Promise<AttemptOutcome<T>>,
+  signal?: AbortSignal,
+): Promise<RetryResult<T>> {
+  for (let retry = 0; ; retry++) {
+    let outcome: AttemptOutcome<T> | undefined;
+    let error: unknown;
+    try {
+      outcome = await attempt();
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      error = err;
+    }
+    if (outcome && !isRetryableStatus(outcome.status)) return { ...outcome, retries: retry };
+    if (retry >= policy.maxRetries) {
+      if (outcome) return { ...outcome, retries: retry };
+      throw error;
+    }
+    const wait = retryAfterMs(outcome?.retryAfter ?? null, Date.now()) ?? backoffMs(policy, retry);
+    await sleep(Math.min(wait, policy.maxDelayMs), undefined, signal ? { signal } : undefined);
+  }
+}

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { PipelineMetrics } from '../telemetry/metrics.js';
+import type { VendorEvent, WebhookScheme } from '../vendors/types.js';
+import { Inbox } from './inbox.js';
+import { LocalStore } from './local-store.js';
+import { type ProcessedBatch, Processor } from './processor.js';
+import { buildReceiver } from './receiver.js';
+import { type Db, type Durability, openDb } from './sqlite.js';
+
+export interface PipelineOptions {
+  readonly scheme: WebhookScheme;
+  readonly metrics: PipelineMetrics;
+  /** Folder for pipeline.db (queue, dedupe, local store, dead letters). */
+  readonly dir: string;
+  readonly vendor: string;
+  readonly durability?: Durability;
+  readonly publicBaseUrl?: string;
+  /** Leave the processor stopped (the bench measures the receiver alone). */
+  readonly processor?: boolean;
+}
+
+/** What the pipeline tells observers (scenarios measure through these, never through the vendor). */
+export interface PipelineEvents {
+  accepted: [events: readonly VendorEvent[], receivedAt: number, duplicates: number];
+  processed: [batch: ProcessedBatch];
+}
+
+/** The reference pipeline: receiver -> verify -> dedupe -> durable queue -> processor -> local store. */
+export interface Pipeline {
+  readonly app: FastifyInstance;
+  readonly db: Db;
+  readonly inbox: Inbox;
+  readonly processor: Processor;
+  readonly path: string;
+  readonly events: EventEmitter<PipelineEvents>;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const db = openDb(join(options.dir, 'pipeline.db'), options.durability);
+  const inbox = new Inbox(db);
+  const store = new LocalStore(db);
+  const processor = new Processor(db, store);
+  const path = `/webhooks/${options.vendor}`;
+  const events = new EventEmitter<PipelineEvents>();
+  processor.onBatch = (batch) => {
+    const m = options.metrics;
+    m.applied.inc(batch.applied.length);
+    if (batch.deadLettered > 0) m.deadLetters.inc(batch.deadLettered);
+    for (const at of batch.receivedAt) m.processingLatency.observe(Math.max(0, batch.processedAt - at) / 1000);
+    events.emit('processed', batch);
+  };
+  inbox.onCommit = () => processor.notify();
+  const app = buildReceiver({
+    scheme: options.scheme,
+    inbox,
+    metrics: options.metrics,
+    path,
+    ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+    onAccepted: (accepted, receivedAt, duplicates) => events.emit('accepted', accepted, receivedAt, duplicates),
+  });
+  const pruneTimer = setInterval(() => inbox.pruneDedupe(Date.now()), 60_000);
+  pruneTimer.unref();
+  return {
+    app,
+    db,
+    inbox,
+    processor,
+    path,
+    events,
+    async listen(port, host = '127.0.0.1') {
+      const address = await app.listen({ port, host });
+      if (options.processor !== false) processor.start();
+      return address;
+    },
+    async close() {
+      clearInterval(pruneTimer);
+      await app.close();
+      await processor.stop();
+      db.close();
+    },
+  };
+}

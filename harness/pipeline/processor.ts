@@ -1,0 +1,122 @@
+import type { VendorEvent } from '../vendors/types.js';
+import type { LocalStore } from './local-store.js';
+import type { Db } from './sqlite.js';
+
+export interface ProcessedBatch {
+  readonly applied: readonly VendorEvent[];
+  readonly deadLettered: number;
+  readonly receivedAt: readonly number[];
+  readonly processedAt: number;
+}
+
+interface QueueRow {
+  id: number;
+  received_at: number;
+  events: string;
+}
+
+/**
+ * Drains the durable queue into the local store. Each queue row is applied and deleted in one
+ * transaction, so an event is applied exactly once even if the process dies mid-batch. Events
+ * the store cannot apply go to the dead-letter table with the reason.
+ */
+export class Processor {
+  private readonly take;
+  private readonly remove;
+  private readonly deadLetter;
+  private readonly step;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  onBatch: ((batch: ProcessedBatch) => void) | undefined;
+
+  constructor(
+    db: Db,
+    private readonly store: LocalStore,
+    private readonly batchRows = 200,
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS dead_letter (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_key TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        event TEXT NOT NULL,
+        dead_at INTEGER NOT NULL
+      );
+    `);
+    this.take = db.prepare('SELECT id, received_at, events FROM queue ORDER BY id LIMIT ?');
+    this.remove = db.prepare('DELETE FROM queue WHERE id = ?');
+    this.deadLetter = db.prepare('INSERT INTO dead_letter (event_key, reason, event, dead_at) VALUES (?, ?, ?, ?)');
+    this.step = db.transaction((now: number): ProcessedBatch | undefined => {
+      const rows = this.take.all(this.batchRows) as QueueRow[];
+      if (rows.length === 0) return undefined;
+      const applied: VendorEvent[] = [];
+      const receivedAt: number[] = [];
+      let deadLettered = 0;
+      for (const row of rows) {
+        let events: VendorEvent[];
+        try {
+          events = JSON.parse(row.events) as VendorEvent[];
+        } catch {
+          this.deadLetter.run(`queue:${row.id}`, 'queue row is not valid JSON', row.events, now);
+          deadLettered++;
+          this.remove.run(row.id);
+          continue;
+        }
+        for (const event of events) {
+          const outcome = this.store.apply(event);
+          if (outcome.applied) {
+            applied.push(event);
+            receivedAt.push(row.received_at);
+          } else {
+            this.deadLetter.run(event.key, outcome.reason, JSON.stringify(event), now);
+            deadLettered++;
+          }
+        }
+        this.remove.run(row.id);
+      }
+      return { applied, deadLettered, receivedAt, processedAt: now };
+    });
+  }
+
+  /** Runs one batch now; returns how many queue rows' events were handled (0 = queue empty). */
+  drainOnce(): ProcessedBatch | undefined {
+    const batch = this.step(Date.now());
+    if (batch) this.onBatch?.(batch);
+    return batch;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const batch = this.drainOnce();
+        if (batch) {
+          // Yield so the receiver keeps answering while a backlog drains.
+          await new Promise((r) => setImmediate(r));
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 50);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    })();
+  }
+
+  /** Tells an idle processor that new rows were committed. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+}

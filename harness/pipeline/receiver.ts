@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { PipelineMetrics } from '../telemetry/metrics.js';
+import { MalformedDeliveryError, type VendorEvent, type WebhookScheme } from '../vendors/types.js';
+import type { Inbox } from './inbox.js';
+
+export interface ReceiverOptions {
+  readonly scheme: WebhookScheme;
+  readonly inbox: Inbox;
+  readonly metrics: PipelineMetrics;
+  readonly path: string;
+  /** The public base URL the vendor posts to (scheme + host); the Host header otherwise. */
+  readonly publicBaseUrl?: string;
+  readonly bodyLimit?: number;
+  /** Called once a delivery is durable, with its first-seen events and its duplicate count. */
+  readonly onAccepted?: (events: readonly VendorEvent[], receivedAt: number, duplicates: number) => void;
+}
+
+/**
+ * The reference webhook receiver: verify the signature over the raw bytes, parse, dedupe and
+ * enqueue durably, then answer 200. 401 for a failed signature, 400 for a malformed body, 503
+ * when the queue cannot commit (the vendor retries). Never throws to Fastify.
+ */
+export function buildReceiver(options: ReceiverOptions): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024 });
+  // Signatures are computed over the exact bytes sent: keep them, never re-serialise parsed JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const { metrics, scheme, inbox } = options;
+  const retries = metrics.retries;
+
+  app.post(options.path, async (req, reply) => {
+    const receivedAt = Date.now();
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const base = options.publicBaseUrl ?? `${req.protocol}://${req.headers.host ?? req.hostname}`;
+    const verdict = scheme.verify({ method: req.method, url: `${base}${req.url}`, headers: req.headers, body }, receivedAt);
+    if (!verdict.ok) {
+      metrics.requests.inc({ status: '401', reason: verdict.reason });
+      return reply.code(401).send({ error: 'invalid signature', reason: verdict.reason });
+    }
+    let events: VendorEvent[];
+    try {
+      events = scheme.parse(body);
+    } catch (err) {
+      const reason = err instanceof MalformedDeliveryError ? err.message : 'unparseable body';
+      metrics.requests.inc({ status: '400', reason: 'malformed' });
+      return reply.code(400).send({ error: 'malformed delivery', reason });
+    }
+    let fresh: readonly VendorEvent[];
+    let duplicates: number;
+    try {
+      ({ fresh, duplicates } = await inbox.append(events, receivedAt));
+    } catch {
+      metrics.requests.inc({ status: '503', reason: 'queue_unavailable' });
+      return reply.code(503).send({ error: 'queue unavailable, retry later' });
+    }
+    metrics.requests.inc({ status: '200', reason: '' });
+    metrics.events.inc(fresh.length);
+    if (duplicates > 0) metrics.duplicates.inc(duplicates);
+    let retried = 0;
+    for (const e of events) {
+      if (e.attempt > 0) retried++;
+      metrics.deliveryLatency.observe(Math.max(0, receivedAt - e.occurredAt) / 1000);
+    }
+    if (retried > 0) retries.inc(retried);
+    options.onAccepted?.(fresh, receivedAt, duplicates);
+    return reply.code(200).send({ accepted: fresh.length, duplicates });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    metrics.queueDepth.set(inbox.queueDepth());
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}

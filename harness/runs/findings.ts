@@ -1,0 +1,21 @@
+/** A measured fact: dotted lowercase key carrying its unit, e.g. `webhook.latency_p99_ms`. */
+export interface Finding {
+  readonly key: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly evidence: string;
+}
+
+export type CheckOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+/** A threshold over one finding; any failed check makes the run exit 99 (k6's convention). */
+export interface Check {
+  readonly key: string;
+  readonly op: CheckOp;
+  readonly threshold: number;
+  readonly value: number | null;
+  readonly passed: boolean;
+  readonly source: 'default' | 'user';
+}
+
+export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted' | 'error';

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { PocError } from '../errors.js';
+import { type Db, openDb } from '../pipeline/sqlite.js';
+import type { Check, Finding, RunStatus } from './findings.js';
+
+export interface RunMeta {
+  readonly scenario: string;
+  readonly vendor: string;
+  readonly target: 'mock' | 'live';
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface StoredRun extends RunMeta {
+  readonly id: string;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly findings: Finding[];
+  readonly checks: Check[];
+}
+
+interface RunRow {
+  id: string;
+  scenario: string;
+  vendor: string;
+  target: 'mock' | 'live';
+  status: RunStatus;
+  started_at: string;
+  ended_at: string | null;
+  config: string;
+}
+
+/** A sortable, readable run id: 20261123-174512-3fa9c1. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Every run's config, findings and checks, in runs.db under the data dir. */
+export class RunStore {
+  private readonly db: Db;
+
+  constructor(dataDir: string) {
+    this.db = openDb(join(dataDir, 'runs.db'));
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS runs (
+        id TEXT PRIMARY KEY, scenario TEXT NOT NULL, vendor TEXT NOT NULL, target TEXT NOT NULL,
+        status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, config TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS findings (
+        run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
+        unit TEXT NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY (run_id, key)
+      );
+      CREATE TABLE IF NOT EXISTS checks (
+        run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, op TEXT NOT NULL,
+        threshold REAL NOT NULL, value REAL, passed INTEGER NOT NULL, source TEXT NOT NULL
+      );
+    `);
+  }
+
+  begin(meta: RunMeta, id = newRunId()): string {
+    this.db
+      .prepare('INSERT INTO runs (id, scenario, vendor, target, status, started_at, config) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, meta.scenario, meta.vendor, meta.target, 'running', new Date().toISOString(), JSON.stringify(meta.config));
+    return id;
+  }
+
+  /** Writes the outcome in one transaction: a crash never leaves half a result. */
+  end(id: string, status: RunStatus, findings: readonly Finding[], checks: readonly Check[]): void {
+    const insertFinding = this.db.prepare(
+      'INSERT OR REPLACE INTO findings (run_id, key, value, unit, evidence) VALUES (?, ?, ?, ?, ?)',
+    );
+    const insertCheck = this.db.prepare(
+      'INSERT INTO checks (run_id, key, op, threshold, value, passed, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const f of findings) insertFinding.run(id, f.key, f.value, f.unit, f.evidence);
+      for (const c of checks) insertCheck.run(id, c.key, c.op, c.threshold, c.value, c.passed ? 1 : 0, c.source);
+      this.db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, new Date().toISOString(), id);
+    })();
+  }
+
+  list(limit = 50): Omit<StoredRun, 'findings' | 'checks'>[] {
+    const rows = this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as RunRow[];
+    return rows.map(toMeta);
+  }
+
+  get(id: string): StoredRun {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) throw new PocError('POC_ERR_RUN_NOT_FOUND', `no run with id "${id}" in this data dir`);
+    const findings = this.db
+      .prepare('SELECT key, value, unit, evidence FROM findings WHERE run_id = ? ORDER BY key')
+      .all(id) as Finding[];
+    const checks = (
+      this.db.prepare('SELECT key, op, threshold, value, passed, source FROM checks WHERE run_id = ?').all(id) as (Omit<
+        Check,
+        'passed'
+      > & { passed: number })[]
+    ).map((c) => ({ ...c, passed: c.passed === 1 }));
+    return { ...toMeta(row), findings, checks };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toMeta(row: RunRow): Omit<StoredRun, 'findings' | 'checks'> {
+  return {
+    id: row.id,
+    scenario: row.scenario,
+    vendor: row.vendor,
+    target: row.target,
+    status: row.status,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+  };
+}

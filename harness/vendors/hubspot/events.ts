@@ -1,0 +1,65 @@
+import { MalformedDeliveryError, type VendorEvent } from '../types.js';
+
+/** A HubSpot webhook event as it appears on the wire (shared/vendors.md §1.5). */
+export interface HubspotEvent {
+  eventId: number;
+  subscriptionId: number;
+  portalId: number;
+  appId: number;
+  occurredAt: number;
+  subscriptionType: string;
+  attemptNumber: number;
+  objectId: number;
+  changeSource?: string;
+  changeFlag?: string;
+  propertyName?: string;
+  propertyValue?: string;
+}
+
+const REQUIRED_NUMBERS = ['eventId', 'subscriptionId', 'portalId', 'occurredAt', 'attemptNumber', 'objectId'] as const;
+
+/**
+ * HubSpot says eventId alone "is not guaranteed to be unique": the identity of an event is the
+ * portal, the subscription, the object, the event id and when it occurred, together.
+ */
+export function hubspotEventKey(e: Pick<HubspotEvent, 'portalId' | 'subscriptionId' | 'objectId' | 'eventId' | 'occurredAt'>): string {
+  return `${e.portalId}:${e.subscriptionId}:${e.objectId}:${e.eventId}:${e.occurredAt}`;
+}
+
+// Hand-written rather than a schema library: this runs for every event on the receiver's hot path.
+function toVendorEvent(raw: unknown, index: number): VendorEvent {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new MalformedDeliveryError(`event [${index}] is not an object`);
+  }
+  const e = raw as Record<string, unknown>;
+  for (const field of REQUIRED_NUMBERS) {
+    if (typeof e[field] !== 'number' || !Number.isFinite(e[field])) {
+      throw new MalformedDeliveryError(`event [${index}].${field} must be a number`);
+    }
+  }
+  if (typeof e.subscriptionType !== 'string' || e.subscriptionType.length === 0) {
+    throw new MalformedDeliveryError(`event [${index}].subscriptionType must be a non-empty string`);
+  }
+  const h = e as unknown as HubspotEvent;
+  return {
+    key: hubspotEventKey(h),
+    objectId: String(h.objectId),
+    type: h.subscriptionType,
+    occurredAt: h.occurredAt,
+    attempt: h.attemptNumber,
+    propertyName: typeof h.propertyName === 'string' ? h.propertyName : undefined,
+    propertyValue: typeof h.propertyValue === 'string' ? h.propertyValue : undefined,
+  };
+}
+
+export function parseHubspotDelivery(body: Buffer): VendorEvent[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new MalformedDeliveryError('body is not valid JSON');
+  }
+  if (!Array.isArray(parsed)) throw new MalformedDeliveryError('body must be a JSON array of events');
+  if (parsed.length === 0) throw new MalformedDeliveryError('body is an empty array');
+  return parsed.map(toVendorEvent);
+}

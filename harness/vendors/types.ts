@@ -1,0 +1,147 @@
+/**
+ * What poc knows about a vendor, and how it talks to it. The same adapter serves the live
+ * sandbox and the embedded mock: only the base URL and the credentials differ.
+ */
+
+/** How sure we are of a documented fact (the legend of shared/vendors.md). */
+export type Confidence = 'verified' | 'secondary' | 'unverified';
+
+export interface Documented<T> {
+  readonly value: T;
+  readonly source: string;
+  readonly confidence: Confidence;
+}
+
+export interface RateLimitFact {
+  readonly name: string;
+  readonly requests: number;
+  readonly windowMs: number;
+  readonly scope: string;
+}
+
+export interface RetryScheduleFact {
+  /** Nominal delay before each retry, in ms; the vendor randomises around it. */
+  readonly delaysMs: readonly number[];
+  readonly jitter: number;
+  readonly timeoutMs: number;
+}
+
+export interface VendorProfile {
+  readonly id: string;
+  readonly name: string;
+  readonly liveBaseUrl: string;
+  readonly credentialsEnv: { readonly token: string; readonly webhookSecret: string; readonly baseUrl: string };
+  readonly batchMax: Documented<number>;
+  readonly rateLimits: readonly Documented<RateLimitFact>[];
+  readonly webhooks: {
+    readonly scheme: Documented<string>;
+    readonly batchMax: Documented<number>;
+    readonly concurrency: Documented<number>;
+    readonly retry: Documented<RetryScheduleFact>;
+    readonly timestampToleranceMs: Documented<number>;
+    readonly replay: Documented<'none' | 'replay-id' | 'delta-link'>;
+  };
+}
+
+export interface RecordInput {
+  /** The external id the upsert matches on (HubSpot `id` with `idProperty`). */
+  readonly id: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+export interface BatchUpsertResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly errors: number;
+}
+
+export interface WebhookSubscription {
+  readonly eventType: string;
+  readonly propertyName?: string;
+}
+
+/** The part of a vendor's public API the scenarios drive. */
+export interface CrmApi {
+  batchUpsert(objectType: string, idProperty: string, inputs: readonly RecordInput[]): Promise<BatchUpsertResult>;
+  configureWebhooks(targetUrl: string, subscriptions: readonly WebhookSubscription[]): Promise<void>;
+}
+
+/** A webhook request exactly as it reached the receiver; `body` is the raw bytes. */
+export interface RawDelivery {
+  readonly method: string;
+  /** The URL the vendor posted to, scheme and host included (HubSpot signs it). */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+export type VerifyFailure =
+  | 'missing_signature'
+  | 'duplicated_signature'
+  | 'bad_signature'
+  | 'missing_timestamp'
+  | 'stale_timestamp'
+  | 'future_timestamp'
+  | 'unsupported_version';
+
+export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: VerifyFailure };
+
+/** One vendor event, normalised; `key` is the vendor's event identity used for dedupe. */
+export interface VendorEvent {
+  readonly key: string;
+  readonly objectId: string;
+  readonly type: string;
+  readonly occurredAt: number;
+  readonly attempt: number;
+  readonly propertyName: string | undefined;
+  readonly propertyValue: string | undefined;
+}
+
+export class MalformedDeliveryError extends Error {
+  override readonly name = 'MalformedDeliveryError';
+}
+
+export interface SignInput {
+  readonly method: string;
+  readonly url: string;
+  readonly body: string | Buffer;
+  readonly timestamp: number;
+}
+
+export interface WebhookScheme {
+  /** Checks authenticity over the raw body; never throws on hostile input. */
+  verify(delivery: RawDelivery, now: number): VerifyResult;
+  /** Parses a verified body into events; throws MalformedDeliveryError naming what is wrong. */
+  parse(body: Buffer): VendorEvent[];
+  /** The headers the vendor would send (used by the mock, the bench and signature tests). */
+  sign(input: SignInput): Record<string, string>;
+}
+
+export interface WebhookSecrets {
+  /** Every secret that verifies; two during a rotation window. */
+  readonly secrets: readonly string[];
+  readonly toleranceMs?: number;
+}
+
+export interface ApiConnection {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly fetch?: typeof fetch;
+  readonly signal?: AbortSignal;
+  readonly onCall?: (call: ApiCallOutcome) => void;
+  /** Vendor-specific settings that are not secrets (HubSpot's app id, say). */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+export interface ApiCallOutcome {
+  readonly operation: string;
+  readonly status: number;
+  readonly retries: number;
+  readonly durationMs: number;
+}
+
+export interface VendorAdapter {
+  readonly profile: VendorProfile;
+  api(connection: ApiConnection): CrmApi;
+  webhooks(secrets: WebhookSecrets): WebhookScheme;
+}

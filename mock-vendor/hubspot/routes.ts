@@ -1,0 +1,226 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hubspotError } from './errors.js';
+import { type HubspotMock, OBJECT_TYPES, type ObjectType, type UpsertInput } from './mock.js';
+import type { MockRecord } from '../records.js';
+
+interface ObjectParams {
+  objectType: string;
+  id?: string;
+}
+
+function toApiObject(record: MockRecord) {
+  return {
+    id: record.id,
+    properties: {
+      ...record.properties,
+      hs_object_id: record.id,
+      createdate: new Date(record.createdAt).toISOString(),
+      lastmodifieddate: new Date(record.updatedAt).toISOString(),
+    },
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+    archived: false,
+  };
+}
+
+function objectType(req: FastifyRequest<{ Params: ObjectParams }>, reply: FastifyReply): ObjectType | undefined {
+  const type = OBJECT_TYPES.find((t) => t === req.params.objectType);
+  if (!type) {
+    void reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', `Unable to infer object type from: ${req.params.objectType}`));
+  }
+  return type;
+}
+
+function limitHeaders(mock: HubspotMock, reply: FastifyReply, now: number): void {
+  void reply.headers({
+    'x-hubspot-ratelimit-max': String(mock.settings.tenSecondlyLimit),
+    'x-hubspot-ratelimit-remaining': String(mock.limiter.remaining(now)),
+    'x-hubspot-ratelimit-interval-milliseconds': '10000',
+    'x-hubspot-ratelimit-daily': String(mock.settings.dailyLimit),
+    'x-hubspot-ratelimit-daily-remaining': String(mock.daily.remaining()),
+  });
+}
+
+/** HubSpot's public API as the mock serves it: private-app bearer auth, limits, CRM v3, webhooks v3. */
+export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/crm/') && !req.url.startsWith('/webhooks/')) return;
+    mock.truth.apiRequests++;
+    const auth = req.headers.authorization;
+    const hapikey = new URL(req.url, 'http://mock').searchParams.get('hapikey');
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : hapikey;
+    if (token !== mock.credentials.token) {
+      return reply
+        .code(401)
+        .send(
+          hubspotError(
+            'INVALID_AUTHENTICATION',
+            'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+          ),
+        );
+    }
+    const now = Date.now();
+    if (!mock.daily.tryTake(now)) {
+      mock.truth.rateLimited++;
+      limitHeaders(mock, reply, now);
+      return reply.code(429).send({
+        status: 'error',
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: crypto.randomUUID(),
+        policyName: 'DAILY',
+      });
+    }
+    if (!mock.limiter.tryTake(now)) {
+      mock.truth.rateLimited++;
+      limitHeaders(mock, reply, now);
+      return reply.code(429).send({
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: crypto.randomUUID(),
+        policyName: 'TEN_SECONDLY_ROLLING',
+      });
+    }
+    limitHeaders(mock, reply, now);
+  });
+
+  app.post<{ Params: ObjectParams; Body: { properties?: Record<string, unknown> } }>(
+    '/crm/v3/objects/:objectType',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const record = mock.create(type, req.body?.properties ?? {}, Date.now());
+      return reply.code(201).send(toApiObject(record));
+    },
+  );
+
+  app.get<{ Params: ObjectParams; Querystring: { limit?: string; after?: string } }>(
+    '/crm/v3/objects/:objectType',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 10) || 10));
+      const after = Number(req.query.after ?? 0) || 0;
+      const page = mock.store(type).list(after, limit + 1);
+      const results = page.slice(0, limit).map(toApiObject);
+      const last = results.at(-1);
+      const next = page.length > limit && last ? { next: { after: last.id, link: `/crm/v3/objects/${type}?after=${last.id}` } } : undefined;
+      return { results, ...(next ? { paging: next } : {}) };
+    },
+  );
+
+  app.get<{ Params: ObjectParams; Querystring: { idProperty?: string } }>(
+    '/crm/v3/objects/:objectType/:id',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const record = mock.store(type).findBy(req.query.idProperty ?? 'hs_object_id', req.params.id ?? '');
+      if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
+      return toApiObject(record);
+    },
+  );
+
+  app.patch<{ Params: ObjectParams; Body: { properties?: Record<string, unknown> }; Querystring: { idProperty?: string } }>(
+    '/crm/v3/objects/:objectType/:id',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const record = mock.store(type).findBy(req.query.idProperty ?? 'hs_object_id', req.params.id ?? '');
+      if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
+      return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
+    },
+  );
+
+  app.delete<{ Params: ObjectParams }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
+    const type = objectType(req, reply);
+    if (!type) return reply;
+    mock.archive(type, req.params.id ?? '', Date.now());
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: ObjectParams; Body: { inputs?: UpsertInput[] } }>(
+    '/crm/v3/objects/:objectType/batch/upsert',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const inputs = req.body?.inputs;
+      const invalid = validateBatch(inputs, mock.settings.batchMax, true);
+      if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
+      const startedAt = new Date().toISOString();
+      const now = Date.now();
+      const results = (inputs ?? []).map((input) => {
+        const outcome = mock.upsert(type, input, 'API', now);
+        return { ...toApiObject(outcome.record), new: outcome.created };
+      });
+      return { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() };
+    },
+  );
+
+  app.post<{ Params: ObjectParams; Body: { inputs?: UpsertInput[] } }>(
+    '/crm/v3/objects/:objectType/batch/create',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const inputs = req.body?.inputs;
+      const invalid = validateBatch(inputs, mock.settings.batchMax, false);
+      if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
+      const startedAt = new Date().toISOString();
+      const now = Date.now();
+      const results = (inputs ?? []).map((input) => toApiObject(mock.create(type, input.properties ?? {}, now)));
+      return reply.code(201).send({ status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() });
+    },
+  );
+
+  app.put<{ Body: { targetUrl?: string; throttling?: { maxConcurrentRequests?: number } } }>(
+    '/webhooks/v3/:appId/settings',
+    async (req, reply) => {
+      const targetUrl = req.body?.targetUrl;
+      if (typeof targetUrl !== 'string' || !/^https?:\/\//.test(targetUrl)) {
+        return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'targetUrl must be an http(s) URL'));
+      }
+      const concurrency = req.body?.throttling?.maxConcurrentRequests ?? mock.webhooks.maxConcurrentRequests;
+      if (concurrency <= 5) {
+        return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'maxConcurrentRequests must be greater than 5'));
+      }
+      mock.webhooks.targetUrl = targetUrl;
+      mock.webhooks.maxConcurrentRequests = concurrency;
+      mock.engine.targetUrl = targetUrl;
+      mock.engine.policy.concurrency = concurrency;
+      return { targetUrl, throttling: { maxConcurrentRequests: concurrency, period: 'SECONDLY' } };
+    },
+  );
+
+  app.get('/webhooks/v3/:appId/settings', async () => ({
+    targetUrl: mock.webhooks.targetUrl ?? null,
+    throttling: { maxConcurrentRequests: mock.webhooks.maxConcurrentRequests, period: 'SECONDLY' },
+  }));
+
+  app.post<{ Body: { eventType?: string; propertyName?: string; active?: boolean } }>(
+    '/webhooks/v3/:appId/subscriptions',
+    async (req, reply) => {
+      const eventType = req.body?.eventType;
+      if (typeof eventType !== 'string' || !/^(contact|company|deal)\.(creation|deletion|propertyChange)$/.test(eventType)) {
+        return reply.code(400).send(hubspotError('VALIDATION_ERROR', `unsupported eventType: ${String(eventType)}`));
+      }
+      if (eventType.endsWith('.propertyChange') && !req.body?.propertyName) {
+        return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'propertyName is required for propertyChange'));
+      }
+      const sub = mock.webhooks.subscribe(eventType, req.body?.propertyName, req.body?.active ?? true);
+      return reply.code(201).send({ ...sub, createdAt: new Date().toISOString() });
+    },
+  );
+
+  app.get('/webhooks/v3/:appId/subscriptions', async () => ({ results: mock.webhooks.subscriptions }));
+}
+
+function validateBatch(inputs: unknown, max: number, needsId: boolean): string | undefined {
+  if (!Array.isArray(inputs) || inputs.length === 0) return 'inputs must be a non-empty array';
+  if (inputs.length > max) return `Batch input limit of ${max} exceeded: got ${inputs.length}`;
+  if (needsId) {
+    for (const [i, input] of inputs.entries()) {
+      if (typeof input?.id !== 'string' || input.id.length === 0) return `inputs[${i}].id is required`;
+    }
+  }
+  return undefined;
+}

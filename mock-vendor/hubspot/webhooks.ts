@@ -1,0 +1,116 @@
+import { signHeaders } from '../../harness/vendors/hubspot/signature.js';
+import type { HubspotEvent } from '../../harness/vendors/hubspot/events.js';
+import type { DeliveryFormat } from '../delivery-engine.js';
+import type { HubspotMockSettings } from '../profiles/hubspot.js';
+import type { PropertyChange } from '../records.js';
+
+export interface Subscription {
+  id: number;
+  eventType: string;
+  propertyName?: string;
+  active: boolean;
+}
+
+/** The app's webhook configuration and the events a record change produces under it. */
+export class HubspotWebhooks {
+  targetUrl: string | undefined;
+  maxConcurrentRequests: number;
+  readonly subscriptions: Subscription[] = [];
+  private nextSubscriptionId = 1;
+  private nextEventId = 1;
+
+  constructor(private readonly settings: HubspotMockSettings) {
+    this.maxConcurrentRequests = settings.concurrency;
+  }
+
+  subscribe(eventType: string, propertyName: string | undefined, active: boolean): Subscription {
+    const existing = this.subscriptions.find((s) => s.eventType === eventType && s.propertyName === propertyName);
+    if (existing) {
+      existing.active = active;
+      return existing;
+    }
+    const sub: Subscription = {
+      id: this.nextSubscriptionId++,
+      eventType,
+      ...(propertyName ? { propertyName } : {}),
+      active,
+    };
+    this.subscriptions.push(sub);
+    return sub;
+  }
+
+  /** The events HubSpot would send for one change, one per matching active subscription. */
+  eventsFor(objectType: string, change: PropertyChange, changeSource: string, now: number): HubspotEvent[] {
+    const prefix = objectType === 'contacts' ? 'contact' : objectType === 'companies' ? 'company' : 'deal';
+    const events: HubspotEvent[] = [];
+    for (const sub of this.subscriptions) {
+      if (!sub.active) continue;
+      if (change.created && sub.eventType === `${prefix}.creation`) {
+        events.push(this.event(sub, change, changeSource, now, undefined));
+      }
+      if (sub.eventType === `${prefix}.propertyChange` && sub.propertyName && change.changed.includes(sub.propertyName)) {
+        events.push(this.event(sub, change, changeSource, now, sub.propertyName));
+      }
+    }
+    return events;
+  }
+
+  deletionEvents(objectType: string, objectId: string, now: number): HubspotEvent[] {
+    const prefix = objectType === 'contacts' ? 'contact' : objectType === 'companies' ? 'company' : 'deal';
+    return this.subscriptions
+      .filter((s) => s.active && s.eventType === `${prefix}.deletion`)
+      .map((sub) => ({
+        eventId: this.nextEventId++,
+        subscriptionId: sub.id,
+        portalId: this.settings.portalId,
+        appId: this.settings.appId,
+        occurredAt: now,
+        subscriptionType: sub.eventType,
+        attemptNumber: 0,
+        objectId: Number(objectId),
+        changeSource: 'CRM',
+        changeFlag: 'DELETED',
+      }));
+  }
+
+  private event(
+    sub: Subscription,
+    change: PropertyChange,
+    changeSource: string,
+    now: number,
+    propertyName: string | undefined,
+  ): HubspotEvent {
+    const base: HubspotEvent = {
+      eventId: this.nextEventId++,
+      subscriptionId: sub.id,
+      portalId: this.settings.portalId,
+      appId: this.settings.appId,
+      occurredAt: now,
+      subscriptionType: sub.eventType,
+      attemptNumber: 0,
+      objectId: Number(change.record.id),
+      changeSource,
+    };
+    if (propertyName === undefined) return { ...base, changeFlag: 'NEW' };
+    return { ...base, propertyName, propertyValue: change.record.properties[propertyName] ?? '' };
+  }
+}
+
+/** HubSpot's wire format: a JSON array of up to 100 events, signed as one request. */
+export function hubspotDeliveryFormat(settings: HubspotMockSettings, clientSecret: string): DeliveryFormat<HubspotEvent> {
+  return {
+    batchMax: settings.deliveryBatchMax,
+    encode(batch, url, now) {
+      const body = JSON.stringify(batch.map((p) => ({ ...p.event, attemptNumber: p.attempt })));
+      const signed = signHeaders(clientSecret, settings.signatureVersion, { method: 'POST', url, body, timestamp: now });
+      return {
+        body,
+        headers: {
+          ...signed,
+          'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client)',
+          'x-hubspot-timeout-millis': String(settings.timeoutMs),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { hubspotProfile } from '../../harness/vendors/hubspot/profile.js';
+import type { HubspotSignatureVersion } from '../../harness/vendors/hubspot/signature.js';
+
+/**
+ * How the mock HubSpot behaves: this is ground truth. It starts from the documented facts and
+ * a test may change any of it; scenarios never see it.
+ */
+export interface HubspotMockSettings {
+  portalId: number;
+  appId: number;
+  signatureVersion: HubspotSignatureVersion;
+  tenSecondlyLimit: number;
+  dailyLimit: number;
+  batchMax: number;
+  deliveryBatchMax: number;
+  concurrency: number;
+  timeoutMs: number;
+  retryDelaysMs: readonly number[];
+  retryJitter: number;
+}
+
+export function defaultHubspotSettings(): HubspotMockSettings {
+  const limits = hubspotProfile.rateLimits.map((l) => l.value);
+  const webhooks = hubspotProfile.webhooks;
+  return {
+    portalId: 62515,
+    appId: 54321,
+    signatureVersion: 'v3',
+    tenSecondlyLimit: limits.find((l) => l.name === 'ten_secondly_rolling')?.requests ?? 190,
+    dailyLimit: limits.find((l) => l.name === 'daily')?.requests ?? 650_000,
+    batchMax: hubspotProfile.batchMax.value,
+    deliveryBatchMax: webhooks.batchMax.value,
+    concurrency: webhooks.concurrency.value,
+    timeoutMs: webhooks.retry.value.timeoutMs,
+    retryDelaysMs: webhooks.retry.value.delaysMs,
+    retryJitter: webhooks.retry.value.jitter,
+  };
+}

@@ -1,0 +1,16 @@
+import { PocError } from '../harness/errors.js';
+import type { Scenario } from './types.js';
+import { webhookStorm } from './webhook-storm.js';
+
+/** The playbook's scenarios, by id. */
+export const SCENARIOS: Readonly<Record<string, Scenario<never>>> = {
+  [webhookStorm.id]: webhookStorm as Scenario<never>,
+};
+
+export function getScenario(id: string): Scenario<never> {
+  const scenario = SCENARIOS[id];
+  if (!scenario) {
+    throw new PocError('POC_ERR_UNKNOWN_SCENARIO', `unknown scenario "${id}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  }
+  return scenario;
+}

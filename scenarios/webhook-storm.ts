@@ -1,0 +1,326 @@
+import { faker } from '@faker-js/faker';
+import { z } from 'zod';
+import type { Finding } from '../harness/runs/findings.js';
+import { ArrivalRate, type ArrivalRateResult } from '../harness/load/arrival-rate.js';
+import { LatencyHistogram } from '../harness/telemetry/histogram.js';
+import { SeqSet } from '../harness/telemetry/seq-set.js';
+import type { CrmApi, RecordInput, VendorEvent } from '../harness/vendors/types.js';
+import type { RunContext, Scenario, ScenarioResult } from './types.js';
+
+const SEQ_PROPERTY = 'poc_seq';
+const ID_PROPERTY = 'email';
+
+export const webhookStormOptions = z.object({
+  rate: z.number().positive().max(1_000_000).default(1000).describe('events per second asked of the vendor'),
+  durationMs: z.number().int().positive().default(30_000),
+  graceMs: z.number().int().nonnegative().default(30_000).describe('how long to wait for late deliveries'),
+  poolSize: z.number().int().min(100).max(1_000_000).default(1000).describe('records the storm updates in turn'),
+  apiShare: z.number().gt(0).max(1).default(0.8).describe('share of the documented API limit the storm may use'),
+});
+export type WebhookStormOptions = z.infer<typeof webhookStormOptions>;
+
+const FINDING_UNITS = {
+  'webhook.target_rate_per_s': 'events/s',
+  'webhook.achieved_rate_per_s': 'events/s',
+  'webhook.achieved_rate_ratio': 'ratio',
+  'webhook.api_rate_per_s': 'events/s',
+  'webhook.firehose_rate_per_s': 'events/s',
+  'webhook.events_sent_count': 'events',
+  'webhook.events_received_count': 'events',
+  'webhook.loss_count': 'events',
+  'webhook.loss_ratio': 'ratio',
+  'webhook.duplicates_received_count': 'events',
+  'webhook.duplicates_applied_count': 'events',
+  'webhook.out_of_order_count': 'events',
+  'webhook.vendor_retried_count': 'events',
+  'webhook.write_errors_count': 'events',
+  'webhook.latency_p50_ms': 'ms',
+  'webhook.latency_p95_ms': 'ms',
+  'webhook.latency_p99_ms': 'ms',
+  'webhook.latency_max_ms': 'ms',
+  'webhook.latency_raw_p99_ms': 'ms',
+  'webhook.apply_latency_p99_ms': 'ms',
+  'webhook.rejected_count': 'requests',
+  'webhook.dead_letter_count': 'events',
+  'load.dropped_iterations_count': 'iterations',
+  'api.requests_count': 'requests',
+  'api.retries_count': 'retries',
+  'api.rate_limited_count': 'responses',
+} as const;
+
+type FindingKey = keyof typeof FINDING_UNITS;
+
+/** seq:intendedAt:sentAt — the event carries its own timing, so nothing is stored per event. */
+function encodeSeq(seq: number, intendedAt: number, sentAt: number): string {
+  return `${seq}:${intendedAt}:${sentAt}`;
+}
+
+function decodeSeq(value: string | undefined): [seq: number, intendedAt: number, sentAt: number] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split(':');
+  if (parts.length !== 3) return undefined;
+  const nums = parts.map(Number) as [number, number, number];
+  return nums.every(Number.isFinite) ? nums : undefined;
+}
+
+/** Measures what the pipeline saw, from the pipeline's own events. */
+class StormObserver {
+  readonly written = new SeqSet();
+  readonly received = new SeqSet();
+  readonly applied = new SeqSet();
+  readonly latency = new LatencyHistogram();
+  readonly rawLatency = new LatencyHistogram();
+  readonly applyLatency = new LatencyHistogram();
+  duplicatesReceived = 0;
+  duplicatesApplied = 0;
+  outOfOrder = 0;
+  vendorRetried = 0;
+  deadLetters = 0;
+  foreign = 0;
+  private readonly newestSeqByObject = new Map<string, number>();
+
+  onAccepted = (events: readonly VendorEvent[], receivedAt: number, duplicates: number): void => {
+    this.duplicatesReceived += duplicates;
+    for (const e of events) {
+      const decoded = e.propertyName === SEQ_PROPERTY ? decodeSeq(e.propertyValue) : undefined;
+      if (!decoded) {
+        this.foreign++;
+        continue;
+      }
+      const [seq, intendedAt, sentAt] = decoded;
+      this.received.add(seq);
+      if (e.attempt > 0) this.vendorRetried++;
+      this.latency.record(receivedAt - intendedAt);
+      this.rawLatency.record(receivedAt - sentAt);
+      const newest = this.newestSeqByObject.get(e.objectId) ?? -1;
+      if (seq < newest) this.outOfOrder++;
+      else this.newestSeqByObject.set(e.objectId, seq);
+    }
+  };
+
+  onProcessed = (batch: { applied: readonly VendorEvent[]; deadLettered: number; processedAt: number }): void => {
+    this.deadLetters += batch.deadLettered;
+    for (const e of batch.applied) {
+      const decoded = decodeSeq(e.propertyValue);
+      if (!decoded || e.propertyName !== SEQ_PROPERTY) continue;
+      if (!this.applied.add(decoded[0])) this.duplicatesApplied++;
+      this.applyLatency.record(batch.processedAt - decoded[1]);
+    }
+  };
+}
+
+interface ApiCounters {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
+
+async function createPool(api: CrmApi, size: number, batchMax: number, runId: string): Promise<string[]> {
+  faker.seed(20_261_123);
+  const emails: string[] = [];
+  for (let start = 0; start < size; start += batchMax) {
+    const inputs: RecordInput[] = [];
+    for (let i = start; i < Math.min(size, start + batchMax); i++) {
+      const email = `storm-${runId}-${i}@poc.example`;
+      emails.push(email);
+      inputs.push({ id: email, properties: { firstname: faker.person.firstName(), lastname: faker.person.lastName() } });
+    }
+    await api.batchUpsert('contacts', ID_PROPERTY, inputs);
+  }
+  return emails;
+}
+
+/** Iterations per second and events per iteration that deliver `eventsPerSec` within `maxIterPerSec`. */
+function plan(eventsPerSec: number, maxIterPerSec: number, batchMax: number) {
+  const batch = Math.min(batchMax, Math.max(1, Math.ceil(eventsPerSec / maxIterPerSec)));
+  return { batch, iterationsPerSec: eventsPerSec / batch };
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done() && Date.now() < until && !signal.aborted) await new Promise((r) => setTimeout(r, 100));
+}
+
+export const webhookStorm: Scenario<WebhookStormOptions> = {
+  id: 'webhook-storm',
+  summary: 'Drive record changes at a target rate; measure delivery rate, loss, duplicates, order and latency.',
+  findingKeys: Object.keys(FINDING_UNITS),
+  options: webhookStormOptions,
+
+  async run(ctx: RunContext, opts: WebhookStormOptions): Promise<ScenarioResult> {
+    const { target, signal } = ctx;
+    const profile = target.vendor.profile;
+    const counters: ApiCounters = { requests: 0, retries: 0, rateLimited: 0 };
+    const api = target.vendor.api({
+      baseUrl: target.baseUrl,
+      token: target.credentials.token,
+      signal,
+      settings: target.settings,
+      onCall: (call) => {
+        counters.requests++;
+        counters.retries += call.retries;
+        if (call.status === 429) counters.rateLimited++;
+        ctx.metrics.apiCalls.inc({ operation: call.operation, status: String(call.status) });
+        if (call.retries > 0) ctx.metrics.apiRetries.inc({ operation: call.operation }, call.retries);
+      },
+    });
+    const notes: string[] = [];
+    const observer = new StormObserver();
+    ctx.pipeline.events.on('accepted', observer.onAccepted);
+    ctx.pipeline.events.on('processed', observer.onProcessed);
+
+    ctx.progress({ phase: 'setup', done: 0, total: 1, detail: 'subscribing and creating the record pool' });
+    await api.configureWebhooks(ctx.webhookUrl, [{ eventType: 'contact.propertyChange', propertyName: SEQ_PROPERTY }]);
+    const batchMax = profile.batchMax.value;
+    const emails = await createPool(api, opts.poolSize, batchMax, ctx.runId);
+
+    // The API path stays under the documented short-window limit; the rest goes through the
+    // mock's firehose (changes made inside the vendor), which a live vendor does not have.
+    const shortLimit = profile.rateLimits.map((l) => l.value).find((l) => l.windowMs <= 60_000);
+    const apiReqPerSec = shortLimit ? (shortLimit.requests / shortLimit.windowMs) * 1000 * opts.apiShare : 10;
+    const apiEventsPerSec = Math.min(opts.rate, apiReqPerSec * batchMax);
+    let firehoseEventsPerSec = opts.rate - apiEventsPerSec;
+    if (firehoseEventsPerSec > 0 && !target.admin) {
+      notes.push(
+        `asked ${opts.rate} events/s but the live API allows about ${Math.floor(apiEventsPerSec)} events/s within ${Math.round(opts.apiShare * 100)}% of its documented limit; the rest was not sent`,
+      );
+      firehoseEventsPerSec = 0;
+    }
+
+    let nextSeq = 0;
+    const makeInputs = (count: number, intendedAt: number) => {
+      const sentAt = Date.now();
+      const seqs: number[] = [];
+      const inputs: RecordInput[] = [];
+      for (let i = 0; i < count; i++) {
+        const seq = nextSeq++;
+        seqs.push(seq);
+        inputs.push({ id: emails[seq % emails.length] ?? '', properties: { [SEQ_PROPERTY]: encodeSeq(seq, intendedAt, sentAt) } });
+      }
+      return { seqs, inputs };
+    };
+    let writeErrors = 0;
+    const write = async (count: number, intendedAt: number, via: (inputs: RecordInput[]) => Promise<unknown>) => {
+      const { seqs, inputs } = makeInputs(count, intendedAt);
+      try {
+        await via(inputs);
+        for (const s of seqs) observer.written.add(s);
+      } catch (err) {
+        writeErrors += seqs.length;
+        ctx.log.debug({ err: (err as Error).message }, 'write failed');
+        throw err;
+      }
+    };
+
+    const drivers: Promise<ArrivalRateResult>[] = [];
+    const apiPlan = plan(apiEventsPerSec, apiReqPerSec, batchMax);
+    drivers.push(
+      new ArrivalRate({
+        iterationsPerSec: apiPlan.iterationsPerSec,
+        durationMs: opts.durationMs,
+        maxInFlight: 64,
+        signal,
+        iteration: (_i, intendedAt) =>
+          write(apiPlan.batch, intendedAt, (inputs) => api.batchUpsert('contacts', ID_PROPERTY, inputs)),
+      }).run(),
+    );
+    const admin = target.admin;
+    if (firehoseEventsPerSec > 0 && admin) {
+      const firePlan = plan(firehoseEventsPerSec, 100, 1000);
+      drivers.push(
+        new ArrivalRate({
+          iterationsPerSec: firePlan.iterationsPerSec,
+          durationMs: opts.durationMs,
+          maxInFlight: 64,
+          signal,
+          iteration: (_i, intendedAt) =>
+            write(firePlan.batch, intendedAt, (inputs) => admin.firehose('contacts', ID_PROPERTY, inputs)),
+        }).run(),
+      );
+    }
+
+    const started = Date.now();
+    const ticker = setInterval(() => {
+      const elapsed = Date.now() - started;
+      ctx.progress({
+        phase: elapsed < opts.durationMs ? 'storm' : 'drain',
+        done: Math.min(elapsed, opts.durationMs),
+        total: opts.durationMs,
+        detail: `sent ${observer.written.size} received ${observer.received.size} applied ${observer.applied.size} dup ${observer.duplicatesReceived}`,
+      });
+    }, 250);
+    let results: ArrivalRateResult[];
+    try {
+      results = await Promise.all(drivers);
+      const stormMs = Math.max(...results.map((r) => r.elapsedMs));
+      // After a Ctrl-C, still collect what is already on its way, briefly.
+      const grace = signal.aborted ? Math.min(opts.graceMs, 2000) : opts.graceMs;
+      const settle = new AbortController();
+      await waitFor(
+        () => observer.written.missingFrom(observer.received) === 0 && observer.applied.size >= observer.received.size,
+        grace,
+        signal.aborted ? settle.signal : signal,
+      );
+      const sent = observer.written.size;
+      const loss = observer.written.missingFrom(observer.received);
+      const achieved = (sent / stormMs) * 1000;
+      const lat = observer.latency.summary();
+      const values: Record<FindingKey, number> = {
+        'webhook.target_rate_per_s': opts.rate,
+        'webhook.achieved_rate_per_s': achieved,
+        'webhook.achieved_rate_ratio': achieved / opts.rate,
+        'webhook.api_rate_per_s': apiEventsPerSec,
+        'webhook.firehose_rate_per_s': firehoseEventsPerSec,
+        'webhook.events_sent_count': sent,
+        'webhook.events_received_count': observer.received.size,
+        'webhook.loss_count': loss,
+        'webhook.loss_ratio': sent === 0 ? 0 : loss / sent,
+        'webhook.duplicates_received_count': observer.duplicatesReceived,
+        'webhook.duplicates_applied_count': observer.duplicatesApplied,
+        'webhook.out_of_order_count': observer.outOfOrder,
+        'webhook.vendor_retried_count': observer.vendorRetried,
+        'webhook.write_errors_count': writeErrors,
+        'webhook.latency_p50_ms': lat.p50,
+        'webhook.latency_p95_ms': lat.p95,
+        'webhook.latency_p99_ms': lat.p99,
+        'webhook.latency_max_ms': lat.max,
+        'webhook.latency_raw_p99_ms': observer.rawLatency.summary().p99,
+        'webhook.apply_latency_p99_ms': observer.applyLatency.summary().p99,
+        'webhook.rejected_count': await rejectedCount(ctx),
+        'webhook.dead_letter_count': observer.deadLetters,
+        'load.dropped_iterations_count': results.reduce((n, r) => n + r.dropped, 0),
+        'api.requests_count': counters.requests,
+        'api.retries_count': counters.retries,
+        'api.rate_limited_count': counters.rateLimited,
+      };
+      const evidence = `${target.describe()}; ${sent} events over ${(stormMs / 1000).toFixed(1)} s, grace ${grace / 1000} s`;
+      const findings: Finding[] = Object.entries(values).map(([key, value]) => ({
+        key,
+        value: Number.isFinite(value) ? value : 0,
+        unit: FINDING_UNITS[key as FindingKey],
+        evidence,
+      }));
+      if (observer.foreign > 0) notes.push(`${observer.foreign} events did not belong to this storm and were ignored`);
+      if (values['load.dropped_iterations_count'] > 0) {
+        notes.push('the load generator could not hold the asked rate (dropped iterations): achieved rate is below target');
+      }
+      return {
+        findings,
+        notes,
+        defaultThresholds: [
+          { key: 'webhook.loss_count', op: '==', threshold: 0, source: 'default' },
+          { key: 'webhook.duplicates_applied_count', op: '==', threshold: 0, source: 'default' },
+        ],
+      };
+    } finally {
+      clearInterval(ticker);
+      ctx.pipeline.events.off('accepted', observer.onAccepted);
+      ctx.pipeline.events.off('processed', observer.onProcessed);
+    }
+  },
+};
+
+async function rejectedCount(ctx: RunContext): Promise<number> {
+  const metric = await ctx.metrics.requests.get();
+  return metric.values.filter((v) => v.labels.status === '401' || v.labels.status === '400').reduce((n, v) => n + v.value, 0);
+}
