@@ -29,6 +29,8 @@ export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
     dir: flags.dataDir,
     vendor: vendor.profile.id,
     durability: flags.durability,
+    // The receiver bench measures receive + verify + dedupe + enqueue alone.
+    processor: process.env.POC_RECEIVER_NO_PROCESSOR !== '1',
     ...(flags.publicUrl ? { publicBaseUrl: new URL(flags.publicUrl).origin } : {}),
   });
   let url: string;
