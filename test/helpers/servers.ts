@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPipeline, type Pipeline } from '../../harness/pipeline/pipeline.js';
+import { createPipelineMetrics } from '../../harness/telemetry/metrics.js';
+import { hubspot } from '../../harness/vendors/hubspot/index.js';
+import { NO_FAULTS, type DeliveryFaults } from '../../mock-vendor/faults.js';
+import type { HubspotMockSettings } from '../../mock-vendor/profiles/hubspot.js';
+import { buildMockVendor, type MockVendor } from '../../mock-vendor/server.js';
+
+export function tempDir(prefix = 'poc-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The reference pipeline for HubSpot on 127.0.0.1:0, with its own temp folder. */
+export async function startReceiver(secrets: string[], options: { processor?: boolean } = {}) {
+  const dir = tempDir('poc-receiver-');
+  const metrics = createPipelineMetrics({ run_id: 'test', vendor: 'hubspot', scenario: 'test', target: 'mock' });
+  const pipeline: Pipeline = createPipeline({
+    scheme: hubspot.webhooks({ secrets }),
+    metrics,
+    dir: dir.path,
+    vendor: 'hubspot',
+    durability: 'process-crash',
+    ...(options.processor === false ? { processor: false } : {}),
+  });
+  const address = await pipeline.listen(0);
+  return {
+    pipeline,
+    metrics,
+    url: `${address}${pipeline.path}`,
+    address,
+    async close() {
+      await pipeline.close();
+      dir.remove();
+    },
+  };
+}
+
+export interface StartedMock {
+  readonly mock: MockVendor;
+  readonly url: string;
+  readonly token: string;
+  readonly secret: string;
+  close(): Promise<void>;
+}
+
+/** The emulated HubSpot in this process on 127.0.0.1:0 (tests may read its ground truth). */
+export async function startMockHubspot(
+  options: { faults?: Partial<DeliveryFaults>; timeScale?: number; settings?: Partial<HubspotMockSettings> } = {},
+): Promise<StartedMock> {
+  const token = 'pat-test-token-0123456789';
+  const secret = 'test-client-secret-abcdef';
+  const mock = buildMockVendor({
+    vendor: 'hubspot',
+    token,
+    clientSecret: secret,
+    faults: { ...NO_FAULTS, ...options.faults },
+    timeScale: options.timeScale ?? 1000,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+  const url = await mock.app.listen({ port: 0, host: '127.0.0.1' });
+  return { mock, url, token, secret, close: () => mock.close() };
+}
