@@ -1,0 +1,129 @@
+import { Client } from '@hubspot/api-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hubspot } from '../../harness/vendors/hubspot/index.js';
+import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
+import { startMockHubspot, type StartedMock, startReceiver } from '../helpers/servers.js';
+
+describe('mock HubSpot on the wire', () => {
+  let mock: StartedMock;
+
+  beforeEach(async () => {
+    mock = await startMockHubspot({ settings: { tenSecondlyLimit: 20 } });
+  });
+  afterEach(async () => {
+    await mock.close();
+  });
+
+  it('serves HubSpot’s official Node SDK: create, read, batch upsert by idProperty', async () => {
+    const client = new Client({ accessToken: mock.token, basePath: mock.url, numberOfApiCallRetries: 0 });
+    const created = await client.crm.contacts.basicApi.create({
+      properties: { email: 'ada@example.com', firstname: 'Ada' },
+      associations: [],
+    });
+    expect(created.id).toMatch(/^\d+$/);
+    expect(created.properties.email).toBe('ada@example.com');
+    const read = await client.crm.contacts.basicApi.getById(created.id);
+    expect(read.properties.firstname).toBe('Ada');
+    const upserted = await client.crm.contacts.batchApi.upsert({
+      inputs: [
+        { id: 'ada@example.com', idProperty: 'email', properties: { lastname: 'Lovelace' } },
+        { id: 'grace@example.com', idProperty: 'email', properties: { firstname: 'Grace' } },
+      ],
+    });
+    expect(upserted.status).toBe('COMPLETE');
+    const byEmail = new Map(upserted.results.map((r) => [r.properties.email, r]));
+    expect(byEmail.get('ada@example.com')).toMatchObject({ id: created.id, _new: false });
+    expect(byEmail.get('grace@example.com')?._new).toBe(true);
+    const page = await client.crm.contacts.basicApi.getPage(1);
+    expect(page.results).toHaveLength(1);
+    expect(page.paging?.next?.after).toBeDefined();
+  });
+
+  it('answers a wrong token with HubSpot’s 401 body', async () => {
+    const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, { headers: { authorization: 'Bearer nope' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
+  });
+
+  it('rate-limits with HubSpot’s headers and 429 body past the rolling ten-second limit', async () => {
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 25; i++) {
+      last = await fetch(`${mock.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${mock.token}` } });
+      statuses.push(last.status);
+      if (i === 0) {
+        expect(last.headers.get('x-hubspot-ratelimit-max')).toBe('20');
+        expect(last.headers.get('x-hubspot-ratelimit-remaining')).toBe('19');
+        expect(last.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
+      }
+      await last.arrayBuffer();
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+    const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${mock.token}` } });
+    expect(await res.json()).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' });
+  });
+
+  it('delivers signed batches of at most 100 events that the reference receiver verifies', async () => {
+    const receiver = await startReceiver([mock.secret]);
+    try {
+      const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
+      await api.configureWebhooks(receiver.url, [{ eventType: 'contact.propertyChange', propertyName: 'poc_seq' }]);
+      const sizes: number[] = [];
+      receiver.pipeline.events.on('accepted', (events) => sizes.push(events.length));
+      for (let b = 0; b < 5; b++) {
+        const inputs = Array.from({ length: 100 }, (_, i) => ({ id: `p${b * 100 + i}@x.io`, properties: { poc_seq: `${b}-${i}` } }));
+        await api.batchUpsert('contacts', 'email', inputs);
+      }
+      await waitUntil(() => sizes.reduce((a, b) => a + b, 0) === 500);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+      const truth = await (await fetch(`${mock.url}/__admin/truth`)).json();
+      expect(truth).toMatchObject({ emitted: 500, acknowledged: 500, dropped: 0 });
+      const m = await (await fetch(`${receiver.address}/metrics`)).text();
+      expect(m).not.toMatch(/status="401"/);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('mock HubSpot delivery faults', () => {
+  it('retries failed deliveries on its schedule with a rising attemptNumber, and injects duplicates', async () => {
+    const mock = await startMockHubspot({ faults: { failure: 0.3, duplicate: 0.2 }, timeScale: 5000 });
+    const receiver = await startReceiver([mock.secret]);
+    try {
+      const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
+      await api.configureWebhooks(receiver.url, [{ eventType: 'contact.propertyChange', propertyName: 'poc_seq' }]);
+      let retried = 0;
+      let duplicates = 0;
+      let fresh = 0;
+      receiver.pipeline.events.on('accepted', (events, _at, dups) => {
+        fresh += events.length;
+        duplicates += dups;
+        retried += events.filter((e) => e.attempt > 0).length;
+      });
+      for (let b = 0; b < 10; b++) {
+        const inputs = Array.from({ length: 50 }, (_, i) => ({ id: `f${b * 50 + i}@x.io`, properties: { poc_seq: String(i) } }));
+        await api.batchUpsert('contacts', 'email', inputs);
+      }
+      await waitUntil(() => fresh === 500, 20_000);
+      const truth = await (await fetch(`${mock.url}/__admin/truth`)).json();
+      expect(truth.injectedFailures).toBeGreaterThan(0);
+      expect(retried).toBeGreaterThan(0);
+      expect(truth.injectedDuplicates).toBeGreaterThan(0);
+      await waitUntil(() => duplicates >= truth.injectedDuplicates, 10_000);
+      expect(duplicates).toBe(truth.injectedDuplicates);
+    } finally {
+      await receiver.close();
+      await mock.close();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
