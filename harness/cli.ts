@@ -11,7 +11,8 @@ function collect(value: string, previous: string[]): string[] {
 function positiveNumber(field: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new PocError('POC_ERR_BAD_OPTION', `${field}: "${value}" must be a positive number`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new PocError('POC_ERR_BAD_OPTION', `${field}: "${value}" must be a positive number`);
     return n;
   };
 }
@@ -19,14 +20,19 @@ function positiveNumber(field: string) {
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new PocError('POC_ERR_BAD_OPTION', `--port: "${value}" must be an integer from 0 to 65535 (0 = any free port)`);
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--port: "${value}" must be an integer from 0 to 65535 (0 = any free port)`,
+    );
   }
   return n;
 }
 
 export function buildProgram(): Command {
   const program = new Command('poc')
-    .description('Prove a CRM vendor before you buy it: webhook storms, rate limits, replay, signatures, scorecards.')
+    .description(
+      'Prove a CRM vendor before you buy it: webhook storms, rate limits, replay, signatures, scorecards.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage and examples)')
     .exitOverride()
@@ -51,9 +57,24 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     .option('--rate <events/s>', 'target events per second', positiveNumber('--rate'))
     .option('--duration <time>', 'how long to drive load, e.g. 30s, 2m', '30s')
     .option('--grace <time>', 'how long to wait for late deliveries after the load stops', '30s')
-    .option('--time-scale <n>', 'mock only: compress the vendor’s retry schedule n times', positiveNumber('--time-scale'), 100)
-    .option('--fault <spec>', 'mock only: inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms', collect, [])
-    .option('--threshold <expr>', 'fail (exit 99) unless the expression holds, e.g. webhook.latency_p99_ms<250', collect, [])
+    .option(
+      '--time-scale <n>',
+      'mock only: compress the vendor’s retry schedule n times',
+      positiveNumber('--time-scale'),
+      100,
+    )
+    .option(
+      '--fault <spec>',
+      'mock only: inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms',
+      collect,
+      [],
+    )
+    .option(
+      '--threshold <expr>',
+      'fail (exit 99) unless the expression holds, e.g. webhook.latency_p99_ms<250',
+      collect,
+      [],
+    )
     .option('--json', 'print the result as JSON on stdout', false)
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--receiver-port <port>', 'port of the reference receiver (0 = any free port)', port, 0)
@@ -76,7 +97,9 @@ Examples:
   program
     .command('list')
     .description('List scenarios, vendors or stored runs.')
-    .addArgument(new Argument('<what>', 'scenarios | vendors | runs').choices(['scenarios', 'vendors', 'runs']))
+    .addArgument(
+      new Argument('<what>', 'scenarios | vendors | runs').choices(['scenarios', 'vendors', 'runs']),
+    )
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nExamples:\n  $ poc list scenarios\n  $ poc list runs --json')
@@ -91,7 +114,10 @@ Examples:
     .argument('<run-id>', 'a run id from poc list runs')
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--json', 'print JSON', false)
-    .addHelpText('after', '\nExamples:\n  $ poc show 20261123-174512-3fa9c1\n  $ poc show 20261123-174512-3fa9c1 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ poc show 20261123-174512-3fa9c1\n  $ poc show 20261123-174512-3fa9c1 --json',
+    )
     .action(async (runId: string, opts) => {
       const { showCommand } = await import('./commands/show.js');
       process.stdout.write(await showCommand(runId, opts));
@@ -103,8 +129,18 @@ Examples:
     .requiredOption('--vendor <id>', 'vendor profile to emulate')
     .option('--port <port>', 'port to listen on (0 = any free port)', port, 4010)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--time-scale <n>', 'compress the vendor’s retry schedule n times', positiveNumber('--time-scale'), 1)
-    .option('--fault <spec>', 'inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms', collect, [])
+    .option(
+      '--time-scale <n>',
+      'compress the vendor’s retry schedule n times',
+      positiveNumber('--time-scale'),
+      1,
+    )
+    .option(
+      '--fault <spec>',
+      'inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms',
+      collect,
+      [],
+    )
     .option('--data-dir <dir>', 'where generated credentials are written', '.poc')
     .addOption(new Option('--ready-line', 'print one JSON line when listening (used by poc run)').hideHelp())
     .addHelpText(
@@ -129,9 +165,15 @@ Examples:
     .option('--port <port>', 'port to listen on', port, 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'folder for pipeline.db', '.poc/receiver')
-    .option('--public-url <url>', 'the URL the vendor posts to, if it differs from the Host header (proxy, tunnel)')
+    .option(
+      '--public-url <url>',
+      'the URL the vendor posts to, if it differs from the Host header (proxy, tunnel)',
+    )
     .addOption(
-      new Option('--durability <mode>', 'fsync each commit (power-loss) or leave it to the OS (process-crash)')
+      new Option(
+        '--durability <mode>',
+        'fsync each commit (power-loss) or leave it to the OS (process-crash)',
+      )
         .choices(['power-loss', 'process-crash'])
         .default('power-loss'),
     )

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /**
  * One logger for the whole harness, on stderr so stdout stays clean for summaries and --json.

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Scenario } from '../scenarios/types.js';
+import type { Progress, Scenario } from '../scenarios/types.js';
 import type { Logger } from './log.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { Check, Finding, RunStatus } from './runs/findings.js';
@@ -10,7 +10,6 @@ import { startMockTarget } from './targets/mock.js';
 import type { Target } from './targets/types.js';
 import { createPipelineMetrics } from './telemetry/metrics.js';
 import type { VendorAdapter } from './vendors/types.js';
-import type { Progress } from '../scenarios/types.js';
 
 export interface RunRequest {
   readonly scenario: Scenario<never>;
@@ -81,7 +80,16 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     let notes: string[] = [];
     try {
       const result = await req.scenario.run(
-        { runId, target, pipeline, webhookUrl, metrics, log: req.log, signal: req.signal, progress: req.onProgress },
+        {
+          runId,
+          target,
+          pipeline,
+          webhookUrl,
+          metrics,
+          log: req.log,
+          signal: req.signal,
+          progress: req.onProgress,
+        },
         req.scenarioOptions as never,
       );
       findings = result.findings;

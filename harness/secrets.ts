@@ -13,7 +13,10 @@ export function readSecret(name: string, env: NodeJS.ProcessEnv = process.env): 
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new PocError('POC_ERR_MISSING_CREDENTIALS', `${name}_FILE: cannot read ${file} (${(err as Error).message})`);
+    throw new PocError(
+      'POC_ERR_MISSING_CREDENTIALS',
+      `${name}_FILE: cannot read ${file} (${(err as Error).message})`,
+    );
   }
 }
 

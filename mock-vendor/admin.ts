@@ -30,14 +30,21 @@ export function registerAdminRoutes(app: FastifyInstance, mock: HubspotMock): vo
   app.post<{ Body: { objectType?: string; idProperty?: string; inputs?: UpsertInput[] } }>(
     '/__admin/firehose',
     async (req, reply) => {
-      const type = OBJECT_TYPES.find((t) => t === (req.body?.objectType ?? 'contacts')) as ObjectType | undefined;
+      const type = OBJECT_TYPES.find((t) => t === (req.body?.objectType ?? 'contacts')) as
+        | ObjectType
+        | undefined;
       const inputs = req.body?.inputs;
       if (!type || !Array.isArray(inputs)) {
         return reply.code(400).send({ error: 'body must be {objectType, idProperty, inputs: [...]}' });
       }
       const now = Date.now();
       for (const input of inputs) {
-        mock.upsert(type, { ...input, idProperty: input.idProperty ?? req.body?.idProperty ?? 'hs_object_id' }, 'CRM', now);
+        mock.upsert(
+          type,
+          { ...input, idProperty: input.idProperty ?? req.body?.idProperty ?? 'hs_object_id' },
+          'CRM',
+          now,
+        );
       }
       return { applied: inputs.length };
     },

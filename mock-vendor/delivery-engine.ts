@@ -14,7 +14,11 @@ export interface PendingEvent<E> {
 /** How a vendor puts events on the wire: batching, body shape and signature headers. */
 export interface DeliveryFormat<E> {
   readonly batchMax: number;
-  encode(batch: readonly PendingEvent<E>[], url: string, now: number): { body: string; headers: Record<string, string> };
+  encode(
+    batch: readonly PendingEvent<E>[],
+    url: string,
+    now: number,
+  ): { body: string; headers: Record<string, string> };
 }
 
 export interface DeliveryPolicy {
@@ -113,7 +117,8 @@ export class DeliveryEngine<E> {
   }
 
   private async attempt(batch: PendingEvent<E>[], url: string): Promise<void> {
-    if (this.faults.jitterMs > 0) await new Promise((r) => setTimeout(r, this.random() * this.faults.jitterMs));
+    if (this.faults.jitterMs > 0)
+      await new Promise((r) => setTimeout(r, this.random() * this.faults.jitterMs));
     this.truth.attempts++;
     if (this.random() < this.faults.failure) {
       this.truth.injectedFailures++;

@@ -21,12 +21,18 @@ const PROBABILITIES = ['duplicate', 'failure', 'reorder'] as const;
  * Parses `--fault` values: `duplicate=0.05`, `failure=2%`, `reorder=0.01`, `jitter=50ms`,
  * several per flag separated by commas.
  */
-export function parseFaults(specs: readonly string[], base: Readonly<DeliveryFaults> = NO_FAULTS): DeliveryFaults {
+export function parseFaults(
+  specs: readonly string[],
+  base: Readonly<DeliveryFaults> = NO_FAULTS,
+): DeliveryFaults {
   const faults: DeliveryFaults = { ...base };
   for (const spec of specs.flatMap((s) => s.split(','))) {
     const [name, raw] = spec.split('=', 2).map((p) => p.trim());
     if (!name || raw === undefined || raw === '') {
-      throw new PocError('POC_ERR_BAD_OPTION', `--fault: "${spec}" must look like name=value, e.g. duplicate=0.05`);
+      throw new PocError(
+        'POC_ERR_BAD_OPTION',
+        `--fault: "${spec}" must look like name=value, e.g. duplicate=0.05`,
+      );
     }
     if (name === 'jitter') {
       faults.jitterMs = parseDuration(raw, '--fault jitter');
@@ -41,7 +47,10 @@ export function parseFaults(specs: readonly string[], base: Readonly<DeliveryFau
     }
     const value = raw.endsWith('%') ? Number(raw.slice(0, -1)) / 100 : Number(raw);
     if (!Number.isFinite(value) || value < 0 || value > 1) {
-      throw new PocError('POC_ERR_BAD_OPTION', `--fault ${name}: "${raw}" must be a probability between 0 and 1 (or 0%..100%)`);
+      throw new PocError(
+        'POC_ERR_BAD_OPTION',
+        `--fault ${name}: "${raw}" must be a probability between 0 and 1 (or 0%..100%)`,
+      );
     }
     faults[known] = value;
   }

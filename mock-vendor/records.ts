@@ -49,7 +49,12 @@ export class RecordStore {
   }
 
   create(properties: Record<string, string>, now: number): PropertyChange {
-    const record: MockRecord = { id: String(this.nextId++), properties: { ...properties }, createdAt: now, updatedAt: now };
+    const record: MockRecord = {
+      id: String(this.nextId++),
+      properties: { ...properties },
+      createdAt: now,
+      updatedAt: now,
+    };
     this.byId.set(record.id, record);
     for (const [prop, index] of this.indexes) {
       const v = record.properties[prop];

@@ -4,9 +4,12 @@ import type { Progress } from '../scenarios/types.js';
 /** Draws progress: a bar on a TTY, a plain line every few seconds otherwise (CI logs). */
 export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr, everyMs = 5000) {
   if (stream.isTTY) {
-    const bar = new SingleBar(
-      { format: '{phase} [{bar}] {percentage}% | {detail}', stream, hideCursor: true, clearOnComplete: true },
-    );
+    const bar = new SingleBar({
+      format: '{phase} [{bar}] {percentage}% | {detail}',
+      stream,
+      hideCursor: true,
+      clearOnComplete: true,
+    });
     let started = false;
     return {
       update(p: Progress) {

@@ -2,7 +2,11 @@ import type { RunOutcome } from '../harness/runner.js';
 
 function fmt(value: number | null, unit = ''): string {
   if (value === null) return 'n/a';
-  const n = Number.isInteger(value) ? String(value) : Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(unit === 'ratio' ? 4 : 2);
+  const n = Number.isInteger(value)
+    ? String(value)
+    : Math.abs(value) >= 100
+      ? value.toFixed(0)
+      : value.toFixed(unit === 'ratio' ? 4 : 2);
   return unit && unit !== 'ratio' && unit !== 'events' ? `${n} ${unit}` : n;
 }
 
@@ -20,7 +24,9 @@ export function renderSummary(outcome: RunOutcome): string {
     lines.push('');
     lines.push('checks:');
     for (const c of outcome.checks) {
-      lines.push(`  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold}  (got ${fmt(c.value)})${c.source === 'default' ? '  [default]' : ''}`);
+      lines.push(
+        `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold}  (got ${fmt(c.value)})${c.source === 'default' ? '  [default]' : ''}`,
+      );
     }
   }
   for (const note of outcome.notes) lines.push(`note: ${note}`);

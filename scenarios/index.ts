@@ -10,7 +10,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario<never>>> = {
 export function getScenario(id: string): Scenario<never> {
   const scenario = SCENARIOS[id];
   if (!scenario) {
-    throw new PocError('POC_ERR_UNKNOWN_SCENARIO', `unknown scenario "${id}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    throw new PocError(
+      'POC_ERR_UNKNOWN_SCENARIO',
+      `unknown scenario "${id}"; known: ${Object.keys(SCENARIOS).join(', ')}`,
+    );
   }
   return scenario;
 }

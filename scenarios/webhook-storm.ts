@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker';
 import { z } from 'zod';
-import type { Finding } from '../harness/runs/findings.js';
 import { ArrivalRate, type ArrivalRateResult } from '../harness/load/arrival-rate.js';
+import type { Finding } from '../harness/runs/findings.js';
 import { LatencyHistogram } from '../harness/telemetry/histogram.js';
 import { SeqSet } from '../harness/telemetry/seq-set.js';
 import type { CrmApi, RecordInput, VendorEvent } from '../harness/vendors/types.js';
@@ -14,8 +14,19 @@ export const webhookStormOptions = z.object({
   rate: z.number().positive().max(1_000_000).default(1000).describe('events per second asked of the vendor'),
   durationMs: z.number().int().positive().default(30_000),
   graceMs: z.number().int().nonnegative().default(30_000).describe('how long to wait for late deliveries'),
-  poolSize: z.number().int().min(100).max(1_000_000).default(1000).describe('records the storm updates in turn'),
-  apiShare: z.number().gt(0).max(1).default(0.8).describe('share of the documented API limit the storm may use'),
+  poolSize: z
+    .number()
+    .int()
+    .min(100)
+    .max(1_000_000)
+    .default(1000)
+    .describe('records the storm updates in turn'),
+  apiShare: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.8)
+    .describe('share of the documented API limit the storm may use'),
 });
 export type WebhookStormOptions = z.infer<typeof webhookStormOptions>;
 
@@ -98,7 +109,11 @@ class StormObserver {
     }
   };
 
-  onProcessed = (batch: { applied: readonly VendorEvent[]; deadLettered: number; processedAt: number }): void => {
+  onProcessed = (batch: {
+    applied: readonly VendorEvent[];
+    deadLettered: number;
+    processedAt: number;
+  }): void => {
     this.deadLetters += batch.deadLettered;
     for (const e of batch.applied) {
       const decoded = decodeSeq(e.propertyValue);
@@ -123,7 +138,10 @@ async function createPool(api: CrmApi, size: number, batchMax: number, runId: st
     for (let i = start; i < Math.min(size, start + batchMax); i++) {
       const email = `storm-${runId}-${i}@poc.example`;
       emails.push(email);
-      inputs.push({ id: email, properties: { firstname: faker.person.firstName(), lastname: faker.person.lastName() } });
+      inputs.push({
+        id: email,
+        properties: { firstname: faker.person.firstName(), lastname: faker.person.lastName() },
+      });
     }
     await api.batchUpsert('contacts', ID_PROPERTY, inputs);
   }
@@ -143,7 +161,8 @@ async function waitFor(done: () => boolean, timeoutMs: number, signal: AbortSign
 
 export const webhookStorm: Scenario<WebhookStormOptions> = {
   id: 'webhook-storm',
-  summary: 'Drive record changes at a target rate; measure delivery rate, loss, duplicates, order and latency.',
+  summary:
+    'Drive record changes at a target rate; measure delivery rate, loss, duplicates, order and latency.',
   findingKeys: Object.keys(FINDING_UNITS),
   options: webhookStormOptions,
 
@@ -170,7 +189,9 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
     ctx.pipeline.events.on('processed', observer.onProcessed);
 
     ctx.progress({ phase: 'setup', done: 0, total: 1, detail: 'subscribing and creating the record pool' });
-    await api.configureWebhooks(ctx.webhookUrl, [{ eventType: 'contact.propertyChange', propertyName: SEQ_PROPERTY }]);
+    await api.configureWebhooks(ctx.webhookUrl, [
+      { eventType: 'contact.propertyChange', propertyName: SEQ_PROPERTY },
+    ]);
     const batchMax = profile.batchMax.value;
     const emails = await createPool(api, opts.poolSize, batchMax, ctx.runId);
 
@@ -195,12 +216,19 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
       for (let i = 0; i < count; i++) {
         const seq = nextSeq++;
         seqs.push(seq);
-        inputs.push({ id: emails[seq % emails.length] ?? '', properties: { [SEQ_PROPERTY]: encodeSeq(seq, intendedAt, sentAt) } });
+        inputs.push({
+          id: emails[seq % emails.length] ?? '',
+          properties: { [SEQ_PROPERTY]: encodeSeq(seq, intendedAt, sentAt) },
+        });
       }
       return { seqs, inputs };
     };
     let writeErrors = 0;
-    const write = async (count: number, intendedAt: number, via: (inputs: RecordInput[]) => Promise<unknown>) => {
+    const write = async (
+      count: number,
+      intendedAt: number,
+      via: (inputs: RecordInput[]) => Promise<unknown>,
+    ) => {
       const { seqs, inputs } = makeInputs(count, intendedAt);
       try {
         await via(inputs);
@@ -257,7 +285,9 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
       const grace = signal.aborted ? Math.min(opts.graceMs, 2000) : opts.graceMs;
       const settle = new AbortController();
       await waitFor(
-        () => observer.written.missingFrom(observer.received) === 0 && observer.applied.size >= observer.received.size,
+        () =>
+          observer.written.missingFrom(observer.received) === 0 &&
+          observer.applied.size >= observer.received.size,
         grace,
         signal.aborted ? settle.signal : signal,
       );
@@ -300,9 +330,12 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
         unit: FINDING_UNITS[key as FindingKey],
         evidence,
       }));
-      if (observer.foreign > 0) notes.push(`${observer.foreign} events did not belong to this storm and were ignored`);
+      if (observer.foreign > 0)
+        notes.push(`${observer.foreign} events did not belong to this storm and were ignored`);
       if (values['load.dropped_iterations_count'] > 0) {
-        notes.push('the load generator could not hold the asked rate (dropped iterations): achieved rate is below target');
+        notes.push(
+          'the load generator could not hold the asked rate (dropped iterations): achieved rate is below target',
+        );
       }
       return {
         findings,
@@ -322,5 +355,7 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
 
 async function rejectedCount(ctx: RunContext): Promise<number> {
   const metric = await ctx.metrics.requests.get();
-  return metric.values.filter((v) => v.labels.status === '401' || v.labels.status === '400').reduce((n, v) => n + v.value, 0);
+  return metric.values
+    .filter((v) => v.labels.status === '401' || v.labels.status === '400')
+    .reduce((n, v) => n + v.value, 0);
 }

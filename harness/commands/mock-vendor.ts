@@ -29,7 +29,9 @@ export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
     clientSecret ??= randomBytes(24).toString('base64url');
     mkdirSync(flags.dataDir, { recursive: true });
     credentialsFile = join(flags.dataDir, 'mock-credentials.json');
-    writeFileSync(credentialsFile, JSON.stringify({ token, webhookSecret: clientSecret }, null, 2), { mode: 0o600 });
+    writeFileSync(credentialsFile, JSON.stringify({ token, webhookSecret: clientSecret }, null, 2), {
+      mode: 0o600,
+    });
   }
   let settings: Record<string, unknown> = {};
   if (process.env.POC_MOCK_SETTINGS) {
@@ -39,7 +41,14 @@ export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
       throw new PocError('POC_ERR_BAD_OPTION', 'POC_MOCK_SETTINGS: must be a JSON object of mock settings');
     }
   }
-  const mock = buildMockVendor({ vendor: flags.vendor, token, clientSecret, faults, timeScale: flags.timeScale, settings });
+  const mock = buildMockVendor({
+    vendor: flags.vendor,
+    token,
+    clientSecret,
+    faults,
+    timeScale: flags.timeScale,
+    settings,
+  });
   let url: string;
   try {
     url = await mock.app.listen({ port: flags.port, host: flags.host });

@@ -1,6 +1,6 @@
+import { PocError } from '../errors.js';
 import { createPipeline } from '../pipeline/pipeline.js';
 import type { Durability } from '../pipeline/sqlite.js';
-import { PocError } from '../errors.js';
 import { readSecret, requireSecret } from '../secrets.js';
 import { createPipelineMetrics } from '../telemetry/metrics.js';
 import { getVendor } from '../vendors/index.js';
@@ -22,7 +22,12 @@ export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
   // During a secret rotation both the new and the previous secret verify.
   const previous = readSecret(`${secretEnv}_PREVIOUS`);
   if (previous) secrets.push(previous);
-  const metrics = createPipelineMetrics({ run_id: 'receiver', vendor: vendor.profile.id, scenario: 'receiver', target: 'any' });
+  const metrics = createPipelineMetrics({
+    run_id: 'receiver',
+    vendor: vendor.profile.id,
+    scenario: 'receiver',
+    target: 'any',
+  });
   const pipeline = createPipeline({
     scheme: vendor.webhooks({ secrets }),
     metrics,
@@ -43,7 +48,9 @@ export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
     }
     throw err;
   }
-  process.stdout.write(`receiver for ${vendor.profile.id} listening on ${url}${pipeline.path} (metrics: ${url}/metrics)\n`);
+  process.stdout.write(
+    `receiver for ${vendor.profile.id} listening on ${url}${pipeline.path} (metrics: ${url}/metrics)\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

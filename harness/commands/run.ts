@@ -1,3 +1,4 @@
+import { parseFaults } from '../../mock-vendor/faults.js';
 import { createProgressPrinter } from '../../reports/progress.js';
 import { renderSummary, summaryJson } from '../../reports/summary.js';
 import { getScenario } from '../../scenarios/index.js';
@@ -7,7 +8,6 @@ import { createLogger } from '../log.js';
 import { executeRun } from '../runner.js';
 import { parseThreshold } from '../runs/thresholds.js';
 import { getVendor } from '../vendors/index.js';
-import { parseFaults } from '../../mock-vendor/faults.js';
 
 export interface RunFlags {
   vendor: string;
@@ -30,7 +30,10 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
   const vendor = getVendor(flags.vendor);
   const thresholds = flags.threshold.map((t) => parseThreshold(t, scenario.findingKeys));
   if (flags.live && flags.fault.length > 0) {
-    throw new PocError('POC_ERR_BAD_OPTION', '--fault: faults are injected by the mock; drop --fault or --live');
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      '--fault: faults are injected by the mock; drop --fault or --live',
+    );
   }
   parseFaults(flags.fault); // fail on a bad spec here, before anything starts
   const parsed = scenario.options.safeParse({
@@ -40,7 +43,10 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PocError('POC_ERR_BAD_OPTION', `--${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'invalid'}`);
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
 
   const controller = new AbortController();
@@ -48,7 +54,9 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.interrupted);
-    process.stderr.write('\ninterrupted: stopping the load and keeping what was measured (Ctrl-C again to quit now)\n');
+    process.stderr.write(
+      '\ninterrupted: stopping the load and keeping what was measured (Ctrl-C again to quit now)\n',
+    );
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -77,7 +85,9 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
       log: createLogger(),
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
-      ...(process.env.POC_MOCK_SETTINGS ? { mockEnv: { POC_MOCK_SETTINGS: process.env.POC_MOCK_SETTINGS } } : {}),
+      ...(process.env.POC_MOCK_SETTINGS
+        ? { mockEnv: { POC_MOCK_SETTINGS: process.env.POC_MOCK_SETTINGS } }
+        : {}),
     });
     progress.stop();
     process.stdout.write(`${flags.json ? summaryJson(outcome) : renderSummary(outcome)}\n`);

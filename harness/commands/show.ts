@@ -18,7 +18,9 @@ export async function showCommand(runId: string, opts: { dataDir: string; json: 
       '',
       ...run.findings.map((f) => `  ${f.key.padEnd(width)}  ${f.value} ${f.unit}`),
       '',
-      ...run.checks.map((c) => `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold} (got ${c.value ?? 'n/a'})`),
+      ...run.checks.map(
+        (c) => `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold} (got ${c.value ?? 'n/a'})`,
+      ),
     ];
     return `${lines.join('\n')}\n`;
   } finally {

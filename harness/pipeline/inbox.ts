@@ -88,7 +88,7 @@ export class Inbox {
     this.waiting = [];
     try {
       const { queued, results } = this.commit(batch);
-      batch.forEach((w, i) => w.resolve(results[i] ?? { fresh: [], duplicates: 0 }));
+      for (const [i, w] of batch.entries()) w.resolve(results[i] ?? { fresh: [], duplicates: 0 });
       if (queued > 0) this.onCommit?.(queued);
     } catch (err) {
       for (const w of batch) w.reject(err);

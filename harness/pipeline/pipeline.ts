@@ -50,7 +50,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const m = options.metrics;
     m.applied.inc(batch.applied.length);
     if (batch.deadLettered > 0) m.deadLetters.inc(batch.deadLettered);
-    for (const at of batch.receivedAt) m.processingLatency.observe(Math.max(0, batch.processedAt - at) / 1000);
+    for (const at of batch.receivedAt)
+      m.processingLatency.observe(Math.max(0, batch.processedAt - at) / 1000);
     events.emit('processed', batch);
   };
   inbox.onCommit = () => processor.notify();
@@ -60,7 +61,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     metrics: options.metrics,
     path,
     ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
-    onAccepted: (accepted, receivedAt, duplicates) => events.emit('accepted', accepted, receivedAt, duplicates),
+    onAccepted: (accepted, receivedAt, duplicates) =>
+      events.emit('accepted', accepted, receivedAt, duplicates),
   });
   const pruneTimer = setInterval(() => inbox.pruneDedupe(Date.now()), 60_000);
   pruneTimer.unref();

@@ -46,7 +46,9 @@ export class Processor {
     `);
     this.take = db.prepare('SELECT id, received_at, events FROM queue ORDER BY id LIMIT ?');
     this.remove = db.prepare('DELETE FROM queue WHERE id = ?');
-    this.deadLetter = db.prepare('INSERT INTO dead_letter (event_key, reason, event, dead_at) VALUES (?, ?, ?, ?)');
+    this.deadLetter = db.prepare(
+      'INSERT INTO dead_letter (event_key, reason, event, dead_at) VALUES (?, ?, ?, ?)',
+    );
     this.step = db.transaction((now: number): ProcessedBatch | undefined => {
       const rows = this.take.all(this.batchRows) as QueueRow[];
       if (rows.length === 0) return undefined;

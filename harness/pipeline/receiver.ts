@@ -32,7 +32,10 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     const receivedAt = Date.now();
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const base = options.publicBaseUrl ?? `${req.protocol}://${req.headers.host ?? req.hostname}`;
-    const verdict = scheme.verify({ method: req.method, url: `${base}${req.url}`, headers: req.headers, body }, receivedAt);
+    const verdict = scheme.verify(
+      { method: req.method, url: `${base}${req.url}`, headers: req.headers, body },
+      receivedAt,
+    );
     if (!verdict.ok) {
       metrics.requests.inc({ status: '401', reason: verdict.reason });
       return reply.code(401).send({ error: 'invalid signature', reason: verdict.reason });

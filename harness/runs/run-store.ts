@@ -61,8 +61,18 @@ export class RunStore {
 
   begin(meta: RunMeta, id = newRunId()): string {
     this.db
-      .prepare('INSERT INTO runs (id, scenario, vendor, target, status, started_at, config) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, meta.scenario, meta.vendor, meta.target, 'running', new Date().toISOString(), JSON.stringify(meta.config));
+      .prepare(
+        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        id,
+        meta.scenario,
+        meta.vendor,
+        meta.target,
+        'running',
+        new Date().toISOString(),
+        JSON.stringify(meta.config),
+      );
     return id;
   }
 
@@ -76,13 +86,18 @@ export class RunStore {
     );
     this.db.transaction(() => {
       for (const f of findings) insertFinding.run(id, f.key, f.value, f.unit, f.evidence);
-      for (const c of checks) insertCheck.run(id, c.key, c.op, c.threshold, c.value, c.passed ? 1 : 0, c.source);
-      this.db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, new Date().toISOString(), id);
+      for (const c of checks)
+        insertCheck.run(id, c.key, c.op, c.threshold, c.value, c.passed ? 1 : 0, c.source);
+      this.db
+        .prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?')
+        .run(status, new Date().toISOString(), id);
     })();
   }
 
   list(limit = 50): Omit<StoredRun, 'findings' | 'checks'>[] {
-    const rows = this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as RunRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?')
+      .all(limit) as RunRow[];
     return rows.map(toMeta);
   }
 
@@ -93,10 +108,9 @@ export class RunStore {
       .prepare('SELECT key, value, unit, evidence FROM findings WHERE run_id = ? ORDER BY key')
       .all(id) as Finding[];
     const checks = (
-      this.db.prepare('SELECT key, op, threshold, value, passed, source FROM checks WHERE run_id = ?').all(id) as (Omit<
-        Check,
-        'passed'
-      > & { passed: number })[]
+      this.db
+        .prepare('SELECT key, op, threshold, value, passed, source FROM checks WHERE run_id = ?')
+        .all(id) as (Omit<Check, 'passed'> & { passed: number })[]
     ).map((c) => ({ ...c, passed: c.passed === 1 }));
     return { ...toMeta(row), findings, checks };
   }

@@ -14,11 +14,17 @@ const PATTERN = /^\s*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)\s*(<=|>=|==|!=|<|>)\s*(-
 export function parseThreshold(expr: string, knownKeys: readonly string[]): Threshold {
   const m = PATTERN.exec(expr);
   if (!m) {
-    throw new PocError('POC_ERR_BAD_THRESHOLD', `--threshold: "${expr}" is not <finding> <op> <number> (ops: < <= > >= == !=)`);
+    throw new PocError(
+      'POC_ERR_BAD_THRESHOLD',
+      `--threshold: "${expr}" is not <finding> <op> <number> (ops: < <= > >= == !=)`,
+    );
   }
   const [, key = '', op = '==', num = '0'] = m;
   if (!knownKeys.includes(key)) {
-    throw new PocError('POC_ERR_BAD_THRESHOLD', `--threshold: "${key}" is not a finding of this scenario; known: ${knownKeys.join(', ')}`);
+    throw new PocError(
+      'POC_ERR_BAD_THRESHOLD',
+      `--threshold: "${key}" is not a finding of this scenario; known: ${knownKeys.join(', ')}`,
+    );
   }
   return { key, op: op as CheckOp, threshold: Number(num), source: 'user' };
 }

@@ -27,9 +27,17 @@ export function packageRoot(): string {
 }
 
 async function postJson(url: string, body: unknown, method = 'POST'): Promise<void> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
-  if (!res.ok) throw new PocError('POC_ERR_VENDOR_HTTP', `mock admin ${method} ${new URL(url).pathname}: ${res.status} ${text}`);
+  if (!res.ok)
+    throw new PocError(
+      'POC_ERR_VENDOR_HTTP',
+      `mock admin ${method} ${new URL(url).pathname}: ${res.status} ${text}`,
+    );
 }
 
 /**
@@ -61,7 +69,8 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const fail = (why: string) => reject(new PocError('POC_ERR_MOCK_START', `mock-vendor ${why}: ${stderr.trim()}`));
+    const fail = (why: string) =>
+      reject(new PocError('POC_ERR_MOCK_START', `mock-vendor ${why}: ${stderr.trim()}`));
     const timer = setTimeout(() => fail('did not report ready within 15 s'), 15_000);
     lines.once('line', (line) => {
       clearTimeout(timer);

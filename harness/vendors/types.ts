@@ -30,7 +30,11 @@ export interface VendorProfile {
   readonly id: string;
   readonly name: string;
   readonly liveBaseUrl: string;
-  readonly credentialsEnv: { readonly token: string; readonly webhookSecret: string; readonly baseUrl: string };
+  readonly credentialsEnv: {
+    readonly token: string;
+    readonly webhookSecret: string;
+    readonly baseUrl: string;
+  };
   readonly batchMax: Documented<number>;
   readonly rateLimits: readonly Documented<RateLimitFact>[];
   readonly webhooks: {
@@ -62,7 +66,11 @@ export interface WebhookSubscription {
 
 /** The part of a vendor's public API the scenarios drive. */
 export interface CrmApi {
-  batchUpsert(objectType: string, idProperty: string, inputs: readonly RecordInput[]): Promise<BatchUpsertResult>;
+  batchUpsert(
+    objectType: string,
+    idProperty: string,
+    inputs: readonly RecordInput[],
+  ): Promise<BatchUpsertResult>;
   configureWebhooks(targetUrl: string, subscriptions: readonly WebhookSubscription[]): Promise<void>;
 }
 

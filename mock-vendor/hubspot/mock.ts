@@ -23,7 +23,9 @@ export interface UpsertOutcome {
 
 /** The state of one emulated HubSpot portal: records, limits, webhook settings and delivery. */
 export class HubspotMock {
-  readonly records = new Map<ObjectType, RecordStore>(OBJECT_TYPES.map((t, i) => [t, new RecordStore(1001 + i * 10_000_000)]));
+  readonly records = new Map<ObjectType, RecordStore>(
+    OBJECT_TYPES.map((t, i) => [t, new RecordStore(1001 + i * 10_000_000)]),
+  );
   readonly webhooks: HubspotWebhooks;
   readonly engine: DeliveryEngine<HubspotEvent>;
   readonly limiter: RollingWindowLimiter;
@@ -67,12 +69,22 @@ export class HubspotMock {
     const existing = input.id === undefined ? undefined : store.findBy(idProperty, input.id);
     const change = existing
       ? store.update(existing, properties, now)
-      : store.create(idProperty === 'hs_object_id' || input.id === undefined ? properties : { ...properties, [idProperty]: input.id }, now);
+      : store.create(
+          idProperty === 'hs_object_id' || input.id === undefined
+            ? properties
+            : { ...properties, [idProperty]: input.id },
+          now,
+        );
     this.emit(objectType, change, changeSource, now);
     return { record: change.record, created: change.created };
   }
 
-  update(objectType: ObjectType, record: MockRecord, properties: Record<string, unknown>, now: number): MockRecord {
+  update(
+    objectType: ObjectType,
+    record: MockRecord,
+    properties: Record<string, unknown>,
+    now: number,
+  ): MockRecord {
     const change = this.store(objectType).update(record, stringProps(properties), now);
     this.emit(objectType, change, 'API', now);
     return record;
@@ -91,7 +103,12 @@ export class HubspotMock {
     return true;
   }
 
-  private emit(objectType: ObjectType, change: Parameters<HubspotWebhooks['eventsFor']>[1], source: string, now: number) {
+  private emit(
+    objectType: ObjectType,
+    change: Parameters<HubspotWebhooks['eventsFor']>[1],
+    source: string,
+    now: number,
+  ) {
     for (const event of this.webhooks.eventsFor(objectType, change, source, now)) {
       this.engine.emit(event, change.record.id);
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MockRecord } from '../records.js';
 import { hubspotError } from './errors.js';
 import { type HubspotMock, OBJECT_TYPES, type ObjectType, type UpsertInput } from './mock.js';
-import type { MockRecord } from '../records.js';
 
 interface ObjectParams {
   objectType: string;
@@ -23,10 +23,15 @@ function toApiObject(record: MockRecord) {
   };
 }
 
-function objectType(req: FastifyRequest<{ Params: ObjectParams }>, reply: FastifyReply): ObjectType | undefined {
+function objectType(
+  req: FastifyRequest<{ Params: ObjectParams }>,
+  reply: FastifyReply,
+): ObjectType | undefined {
   const type = OBJECT_TYPES.find((t) => t === req.params.objectType);
   if (!type) {
-    void reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', `Unable to infer object type from: ${req.params.objectType}`));
+    void reply
+      .code(404)
+      .send(hubspotError('OBJECT_NOT_FOUND', `Unable to infer object type from: ${req.params.objectType}`));
   }
   return type;
 }
@@ -105,7 +110,10 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const page = mock.store(type).list(after, limit + 1);
       const results = page.slice(0, limit).map(toApiObject);
       const last = results.at(-1);
-      const next = page.length > limit && last ? { next: { after: last.id, link: `/crm/v3/objects/${type}?after=${last.id}` } } : undefined;
+      const next =
+        page.length > limit && last
+          ? { next: { after: last.id, link: `/crm/v3/objects/${type}?after=${last.id}` } }
+          : undefined;
       return { results, ...(next ? { paging: next } : {}) };
     },
   );
@@ -121,16 +129,17 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     },
   );
 
-  app.patch<{ Params: ObjectParams; Body: { properties?: Record<string, unknown> }; Querystring: { idProperty?: string } }>(
-    '/crm/v3/objects/:objectType/:id',
-    async (req, reply) => {
-      const type = objectType(req, reply);
-      if (!type) return reply;
-      const record = mock.store(type).findBy(req.query.idProperty ?? 'hs_object_id', req.params.id ?? '');
-      if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
-      return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
-    },
-  );
+  app.patch<{
+    Params: ObjectParams;
+    Body: { properties?: Record<string, unknown> };
+    Querystring: { idProperty?: string };
+  }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
+    const type = objectType(req, reply);
+    if (!type) return reply;
+    const record = mock.store(type).findBy(req.query.idProperty ?? 'hs_object_id', req.params.id ?? '');
+    if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
+    return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
+  });
 
   app.delete<{ Params: ObjectParams }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
     const type = objectType(req, reply);
@@ -167,8 +176,12 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const startedAt = new Date().toISOString();
       const now = Date.now();
-      const results = (inputs ?? []).map((input) => toApiObject(mock.create(type, input.properties ?? {}, now)));
-      return reply.code(201).send({ status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() });
+      const results = (inputs ?? []).map((input) =>
+        toApiObject(mock.create(type, input.properties ?? {}, now)),
+      );
+      return reply
+        .code(201)
+        .send({ status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() });
     },
   );
 
@@ -181,7 +194,9 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       }
       const concurrency = req.body?.throttling?.maxConcurrentRequests ?? mock.webhooks.maxConcurrentRequests;
       if (concurrency <= 5) {
-        return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'maxConcurrentRequests must be greater than 5'));
+        return reply
+          .code(400)
+          .send(hubspotError('VALIDATION_ERROR', 'maxConcurrentRequests must be greater than 5'));
       }
       mock.webhooks.targetUrl = targetUrl;
       mock.webhooks.maxConcurrentRequests = concurrency;
@@ -200,11 +215,18 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     '/webhooks/v3/:appId/subscriptions',
     async (req, reply) => {
       const eventType = req.body?.eventType;
-      if (typeof eventType !== 'string' || !/^(contact|company|deal)\.(creation|deletion|propertyChange)$/.test(eventType)) {
-        return reply.code(400).send(hubspotError('VALIDATION_ERROR', `unsupported eventType: ${String(eventType)}`));
+      if (
+        typeof eventType !== 'string' ||
+        !/^(contact|company|deal)\.(creation|deletion|propertyChange)$/.test(eventType)
+      ) {
+        return reply
+          .code(400)
+          .send(hubspotError('VALIDATION_ERROR', `unsupported eventType: ${String(eventType)}`));
       }
       if (eventType.endsWith('.propertyChange') && !req.body?.propertyName) {
-        return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'propertyName is required for propertyChange'));
+        return reply
+          .code(400)
+          .send(hubspotError('VALIDATION_ERROR', 'propertyName is required for propertyChange'));
       }
       const sub = mock.webhooks.subscribe(eventType, req.body?.propertyName, req.body?.active ?? true);
       return reply.code(201).send({ ...sub, createdAt: new Date().toISOString() });

@@ -1,5 +1,5 @@
-import { signHeaders } from '../../harness/vendors/hubspot/signature.js';
 import type { HubspotEvent } from '../../harness/vendors/hubspot/events.js';
+import { signHeaders } from '../../harness/vendors/hubspot/signature.js';
 import type { DeliveryFormat } from '../delivery-engine.js';
 import type { HubspotMockSettings } from '../profiles/hubspot.js';
 import type { PropertyChange } from '../records.js';
@@ -24,7 +24,9 @@ export class HubspotWebhooks {
   }
 
   subscribe(eventType: string, propertyName: string | undefined, active: boolean): Subscription {
-    const existing = this.subscriptions.find((s) => s.eventType === eventType && s.propertyName === propertyName);
+    const existing = this.subscriptions.find(
+      (s) => s.eventType === eventType && s.propertyName === propertyName,
+    );
     if (existing) {
       existing.active = active;
       return existing;
@@ -48,7 +50,11 @@ export class HubspotWebhooks {
       if (change.created && sub.eventType === `${prefix}.creation`) {
         events.push(this.event(sub, change, changeSource, now, undefined));
       }
-      if (sub.eventType === `${prefix}.propertyChange` && sub.propertyName && change.changed.includes(sub.propertyName)) {
+      if (
+        sub.eventType === `${prefix}.propertyChange` &&
+        sub.propertyName &&
+        change.changed.includes(sub.propertyName)
+      ) {
         events.push(this.event(sub, change, changeSource, now, sub.propertyName));
       }
     }
@@ -97,12 +103,20 @@ export class HubspotWebhooks {
 }
 
 /** HubSpot's wire format: a JSON array of up to 100 events, signed as one request. */
-export function hubspotDeliveryFormat(settings: HubspotMockSettings, clientSecret: string): DeliveryFormat<HubspotEvent> {
+export function hubspotDeliveryFormat(
+  settings: HubspotMockSettings,
+  clientSecret: string,
+): DeliveryFormat<HubspotEvent> {
   return {
     batchMax: settings.deliveryBatchMax,
     encode(batch, url, now) {
       const body = JSON.stringify(batch.map((p) => ({ ...p.event, attemptNumber: p.attempt })));
-      const signed = signHeaders(clientSecret, settings.signatureVersion, { method: 'POST', url, body, timestamp: now });
+      const signed = signHeaders(clientSecret, settings.signatureVersion, {
+        method: 'POST',
+        url,
+        body,
+        timestamp: now,
+      });
       return {
         body,
         headers: {

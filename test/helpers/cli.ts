@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Runs the real `poc` binary, as a user would, and collects its output and exit code. */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, options);
     let stdout = '';
@@ -31,7 +34,10 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
   });
 }
 
-export function spawnCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): ChildProcess {
+export function spawnCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): ChildProcess {
   return spawn(process.execPath, [POC_BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
@@ -44,7 +50,10 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15
   return new Promise((resolve, reject) => {
     let buffer = '';
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)),
+      timeoutMs,
+    );
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });

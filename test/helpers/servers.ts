@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createPipeline, type Pipeline } from '../../harness/pipeline/pipeline.js';
 import { createPipelineMetrics } from '../../harness/telemetry/metrics.js';
 import { hubspot } from '../../harness/vendors/hubspot/index.js';
-import { NO_FAULTS, type DeliveryFaults } from '../../mock-vendor/faults.js';
+import { type DeliveryFaults, NO_FAULTS } from '../../mock-vendor/faults.js';
 import type { HubspotMockSettings } from '../../mock-vendor/profiles/hubspot.js';
 import { buildMockVendor, type MockVendor } from '../../mock-vendor/server.js';
 
@@ -16,7 +16,12 @@ export function tempDir(prefix = 'poc-test-'): { path: string; remove(): void } 
 /** The reference pipeline for HubSpot on 127.0.0.1:0, with its own temp folder. */
 export async function startReceiver(secrets: string[], options: { processor?: boolean } = {}) {
   const dir = tempDir('poc-receiver-');
-  const metrics = createPipelineMetrics({ run_id: 'test', vendor: 'hubspot', scenario: 'test', target: 'mock' });
+  const metrics = createPipelineMetrics({
+    run_id: 'test',
+    vendor: 'hubspot',
+    scenario: 'test',
+    target: 'mock',
+  });
   const pipeline: Pipeline = createPipeline({
     scheme: hubspot.webhooks({ secrets }),
     metrics,
@@ -48,7 +53,11 @@ export interface StartedMock {
 
 /** The emulated HubSpot in this process on 127.0.0.1:0 (tests may read its ground truth). */
 export async function startMockHubspot(
-  options: { faults?: Partial<DeliveryFaults>; timeScale?: number; settings?: Partial<HubspotMockSettings> } = {},
+  options: {
+    faults?: Partial<DeliveryFaults>;
+    timeScale?: number;
+    settings?: Partial<HubspotMockSettings>;
+  } = {},
 ): Promise<StartedMock> {
   const token = 'pat-test-token-0123456789';
   const secret = 'test-client-secret-abcdef';

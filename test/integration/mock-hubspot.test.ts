@@ -1,8 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hubspot } from '../../harness/vendors/hubspot/index.js';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
-import { startMockHubspot, type StartedMock, startReceiver } from '../helpers/servers.js';
+import { type StartedMock, startMockHubspot, startReceiver } from '../helpers/servers.js';
 
 describe('mock HubSpot on the wire', () => {
   let mock: StartedMock;
@@ -40,7 +39,9 @@ describe('mock HubSpot on the wire', () => {
   });
 
   it('answers a wrong token with HubSpot’s 401 body', async () => {
-    const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, { headers: { authorization: 'Bearer nope' } });
+    const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
   });
@@ -49,7 +50,9 @@ describe('mock HubSpot on the wire', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 25; i++) {
-      last = await fetch(`${mock.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${mock.token}` } });
+      last = await fetch(`${mock.url}/crm/v3/objects/contacts?limit=1`, {
+        headers: { authorization: `Bearer ${mock.token}` },
+      });
       statuses.push(last.status);
       if (i === 0) {
         expect(last.headers.get('x-hubspot-ratelimit-max')).toBe('20');
@@ -60,7 +63,9 @@ describe('mock HubSpot on the wire', () => {
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
-    const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${mock.token}` } });
+    const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, {
+      headers: { authorization: `Bearer ${mock.token}` },
+    });
     expect(await res.json()).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' });
   });
 
@@ -68,16 +73,23 @@ describe('mock HubSpot on the wire', () => {
     const receiver = await startReceiver([mock.secret]);
     try {
       const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
-      await api.configureWebhooks(receiver.url, [{ eventType: 'contact.propertyChange', propertyName: 'poc_seq' }]);
+      await api.configureWebhooks(receiver.url, [
+        { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
+      ]);
       const sizes: number[] = [];
       receiver.pipeline.events.on('accepted', (events) => sizes.push(events.length));
       for (let b = 0; b < 5; b++) {
-        const inputs = Array.from({ length: 100 }, (_, i) => ({ id: `p${b * 100 + i}@x.io`, properties: { poc_seq: `${b}-${i}` } }));
+        const inputs = Array.from({ length: 100 }, (_, i) => ({
+          id: `p${b * 100 + i}@x.io`,
+          properties: { poc_seq: `${b}-${i}` },
+        }));
         await api.batchUpsert('contacts', 'email', inputs);
       }
       await waitUntil(() => sizes.reduce((a, b) => a + b, 0) === 500);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
-      const truth = await (await fetch(`${mock.url}/__admin/truth`)).json();
+      const truth = (await (await fetch(`${mock.url}/__admin/truth`)).json()) as Record<string, number> & {
+        injectedDuplicates: number;
+      };
       expect(truth).toMatchObject({ emitted: 500, acknowledged: 500, dropped: 0 });
       const m = await (await fetch(`${receiver.address}/metrics`)).text();
       expect(m).not.toMatch(/status="401"/);
@@ -93,7 +105,9 @@ describe('mock HubSpot delivery faults', () => {
     const receiver = await startReceiver([mock.secret]);
     try {
       const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
-      await api.configureWebhooks(receiver.url, [{ eventType: 'contact.propertyChange', propertyName: 'poc_seq' }]);
+      await api.configureWebhooks(receiver.url, [
+        { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
+      ]);
       let retried = 0;
       let duplicates = 0;
       let fresh = 0;
@@ -103,11 +117,16 @@ describe('mock HubSpot delivery faults', () => {
         retried += events.filter((e) => e.attempt > 0).length;
       });
       for (let b = 0; b < 10; b++) {
-        const inputs = Array.from({ length: 50 }, (_, i) => ({ id: `f${b * 50 + i}@x.io`, properties: { poc_seq: String(i) } }));
+        const inputs = Array.from({ length: 50 }, (_, i) => ({
+          id: `f${b * 50 + i}@x.io`,
+          properties: { poc_seq: String(i) },
+        }));
         await api.batchUpsert('contacts', 'email', inputs);
       }
       await waitUntil(() => fresh === 500, 20_000);
-      const truth = await (await fetch(`${mock.url}/__admin/truth`)).json();
+      const truth = (await (await fetch(`${mock.url}/__admin/truth`)).json()) as Record<string, number> & {
+        injectedDuplicates: number;
+      };
       expect(truth.injectedFailures).toBeGreaterThan(0);
       expect(retried).toBeGreaterThan(0);
       expect(truth.injectedDuplicates).toBeGreaterThan(0);

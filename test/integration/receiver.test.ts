@@ -64,7 +64,9 @@ describe('reference receiver on loopback', () => {
     const again = await post(body);
     expect(await again.json()).toEqual({ accepted: 0, duplicates: 2 });
     await waitUntil(() => receiver.pipeline.inbox.queueDepth() === 0);
-    const rows = receiver.pipeline.db.prepare('SELECT SUM(events_applied) AS n FROM records').get() as { n: number };
+    const rows = receiver.pipeline.db.prepare('SELECT SUM(events_applied) AS n FROM records').get() as {
+      n: number;
+    };
     expect(rows.n).toBe(2);
     expect(await metric('webhook_receiver_duplicates_total')).toBe(2);
   });
@@ -77,7 +79,11 @@ describe('reference receiver on loopback', () => {
     expect((await post(body, { timestamp: Date.now() - 6 * 60_000 })).status).toBe(401);
     const reserialised = JSON.stringify(JSON.parse(body), null, 2);
     expect((await post(reserialised, { signBody: body })).status).toBe(401);
-    const missing = await fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const missing = await fetch(receiver.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(missing.status).toBe(401);
     expect(await metric('webhook_receiver_requests_total', 'reason="bad_signature"')).toBe(3);
     expect(await metric('webhook_receiver_requests_total', 'reason="stale_timestamp"')).toBe(1);
@@ -97,11 +103,18 @@ describe('reference receiver on loopback', () => {
   });
 
   it('sends unprocessable events to the dead-letter table with the reason', async () => {
-    const res = await post(JSON.stringify([event(30, { subscriptionType: 'contact.teleported' }), event(31)]));
+    const res = await post(
+      JSON.stringify([event(30, { subscriptionType: 'contact.teleported' }), event(31)]),
+    );
     expect(res.status).toBe(200);
     await waitUntil(() => receiver.pipeline.inbox.queueDepth() === 0);
     const dead = receiver.pipeline.db.prepare('SELECT event_key, reason FROM dead_letter').all();
-    expect(dead).toEqual([{ event_key: `62515:1:${1000 + (30 % 7)}:30:${1_700_000_000_030}`, reason: 'unsupported event type contact.teleported' }]);
+    expect(dead).toEqual([
+      {
+        event_key: `62515:1:${1000 + (30 % 7)}:30:${1_700_000_000_030}`,
+        reason: 'unsupported event type contact.teleported',
+      },
+    ]);
     expect(await metric('webhook_dead_letters_total')).toBe(1);
     expect(await metric('webhook_events_applied_total')).toBe(1);
   });
@@ -109,7 +122,9 @@ describe('reference receiver on loopback', () => {
   it('labels every metric with run, vendor, scenario and target', async () => {
     await post(JSON.stringify([event(40)]));
     const text = await (await fetch(`${receiver.address}/metrics`)).text();
-    expect(text).toMatch(/webhook_receiver_events_total\{run_id="test",vendor="hubspot",scenario="test",target="mock"\} 1/);
+    expect(text).toMatch(
+      /webhook_receiver_events_total\{run_id="test",vendor="hubspot",scenario="test",target="mock"\} 1/,
+    );
   });
 });
 

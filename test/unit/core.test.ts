@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERRORS, PocError } from '../../harness/errors.js';
+import { backoffMs, isRetryableStatus } from '../../harness/pipeline/outbound/retry.js';
 import { LatencyHistogram } from '../../harness/telemetry/histogram.js';
 import { SeqSet } from '../../harness/telemetry/seq-set.js';
 import { RollingWindowLimiter } from '../../mock-vendor/rate-limiter.js';
-import { backoffMs, isRetryableStatus } from '../../harness/pipeline/outbound/retry.js';
 
 describe('error table', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

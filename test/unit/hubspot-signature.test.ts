@@ -46,14 +46,33 @@ describe('HubSpot signatures', () => {
       reason: 'bad_signature',
     });
     expect(verifyHubspot(signed('wrong-secret'), now, opts)).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyHubspot(signed(SECRET, now - 300_001), now, opts)).toEqual({ ok: false, reason: 'stale_timestamp' });
-    expect(verifyHubspot(signed(SECRET, now + 300_001), now, opts)).toEqual({ ok: false, reason: 'future_timestamp' });
-    expect(verifyHubspot({ ...signed(SECRET), headers: {} }, now, opts)).toEqual({ ok: false, reason: 'missing_signature' });
+    expect(verifyHubspot(signed(SECRET, now - 300_001), now, opts)).toEqual({
+      ok: false,
+      reason: 'stale_timestamp',
+    });
+    expect(verifyHubspot(signed(SECRET, now + 300_001), now, opts)).toEqual({
+      ok: false,
+      reason: 'future_timestamp',
+    });
+    expect(verifyHubspot({ ...signed(SECRET), headers: {} }, now, opts)).toEqual({
+      ok: false,
+      reason: 'missing_signature',
+    });
     const dup = signed(SECRET);
     expect(
-      verifyHubspot({ ...dup, headers: { ...dup.headers, 'x-hubspot-signature-v3': [dup.headers['x-hubspot-signature-v3'], 'x'] } }, now, opts),
+      verifyHubspot(
+        {
+          ...dup,
+          headers: { ...dup.headers, 'x-hubspot-signature-v3': [dup.headers['x-hubspot-signature-v3'], 'x'] },
+        },
+        now,
+        opts,
+      ),
     ).toEqual({ ok: false, reason: 'duplicated_signature' });
-    expect(verifyHubspot(signed(SECRET), now, { ...opts, secrets: [''] })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyHubspot(signed(SECRET), now, { ...opts, secrets: [''] })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('verifies with either secret during a rotation', () => {
@@ -68,7 +87,10 @@ describe('HubSpot signatures', () => {
       method: 'POST',
       url: URL_,
       body,
-      headers: { 'x-hubspot-signature': signV1(SECRET, { method: 'POST', url: URL_, body, timestamp: 0 }), 'x-hubspot-signature-version': 'v1' },
+      headers: {
+        'x-hubspot-signature': signV1(SECRET, { method: 'POST', url: URL_, body, timestamp: 0 }),
+        'x-hubspot-signature-version': 'v1',
+      },
     };
     expect(verifyHubspot(legacy, now, opts)).toEqual({ ok: false, reason: 'unsupported_version' });
     expect(verifyHubspot(legacy, now, { ...opts, acceptLegacy: true })).toEqual({ ok: true });

@@ -13,7 +13,9 @@ describe('durations', () => {
     expect(parseDuration('2d', 'x')).toBe(172_800_000);
   });
   it('names the field and the accepted form on bad input', () => {
-    expect(() => parseDuration('10 seconds', '--duration')).toThrow(/--duration: "10 seconds" is not a duration; write it like/);
+    expect(() => parseDuration('10 seconds', '--duration')).toThrow(
+      /--duration: "10 seconds" is not a duration; write it like/,
+    );
     expect(() => parseDuration('', '--grace')).toThrow(/--grace/);
   });
 });
@@ -28,8 +30,12 @@ describe('thresholds', () => {
     expect(evaluate([t], [])[0]).toMatchObject({ passed: false, value: null });
   });
   it('rejects malformed expressions and unknown findings with POC_ERR_BAD_THRESHOLD', () => {
-    expect(() => parseThreshold('p99 < fast', keys)).toThrow(expect.objectContaining({ code: 'POC_ERR_BAD_THRESHOLD' }));
-    expect(() => parseThreshold('webhook.nope_ms<1', keys)).toThrow(/not a finding of this scenario; known: webhook.latency_p99_ms/);
+    expect(() => parseThreshold('p99 < fast', keys)).toThrow(
+      expect.objectContaining({ code: 'POC_ERR_BAD_THRESHOLD' }),
+    );
+    expect(() => parseThreshold('webhook.nope_ms<1', keys)).toThrow(
+      /not a finding of this scenario; known: webhook.latency_p99_ms/,
+    );
   });
 });
 
@@ -43,7 +49,9 @@ describe('faults', () => {
     });
   });
   it('rejects unknown faults and out-of-range values', () => {
-    expect(() => parseFaults(['explode=1'])).toThrow(/unknown fault "explode"; known: duplicate, failure, reorder, jitter/);
+    expect(() => parseFaults(['explode=1'])).toThrow(
+      /unknown fault "explode"; known: duplicate, failure, reorder, jitter/,
+    );
     expect(() => parseFaults(['failure=1.5'])).toThrow(/between 0 and 1/);
   });
 });
@@ -63,13 +71,20 @@ describe('HubSpot delivery parsing', () => {
   };
   it('keys events on the composite identity, not eventId alone', () => {
     const [parsed] = parseHubspotDelivery(Buffer.from(JSON.stringify([event])));
-    expect(parsed).toMatchObject({ key: '62515:3:1001:7:1700000000000', objectId: '1001', attempt: 1, propertyValue: 'a@b.c' });
+    expect(parsed).toMatchObject({
+      key: '62515:3:1001:7:1700000000000',
+      objectId: '1001',
+      attempt: 1,
+      propertyValue: 'a@b.c',
+    });
   });
   it('names what is wrong in a malformed body', () => {
     const bad = (body: string) => () => parseHubspotDelivery(Buffer.from(body));
     expect(bad('{not json')).toThrow(MalformedDeliveryError);
     expect(bad('{"eventId":1}')).toThrow(/JSON array/);
     expect(bad('[]')).toThrow(/empty array/);
-    expect(bad(JSON.stringify([{ ...event, objectId: 'x' }]))).toThrow(/event \[0\]\.objectId must be a number/);
+    expect(bad(JSON.stringify([{ ...event, objectId: 'x' }]))).toThrow(
+      /event \[0\]\.objectId must be a number/,
+    );
   });
 });

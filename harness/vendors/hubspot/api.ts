@@ -20,13 +20,22 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
 
   return {
     async batchUpsert(objectType, idProperty, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
-      const res = await request(`${objectType}.batch_upsert`, 'POST', `/crm/v3/objects/${objectType}/batch/upsert`, {
-        inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })),
-      });
+      const res = await request(
+        `${objectType}.batch_upsert`,
+        'POST',
+        `/crm/v3/objects/${objectType}/batch/upsert`,
+        {
+          inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })),
+        },
+      );
       const body = (res.body ?? {}) as BatchResponse;
       const results = body.results ?? [];
       const created = results.filter((r) => r.new === true).length;
-      return { created, updated: results.length - created, errors: body.numErrors ?? body.errors?.length ?? 0 };
+      return {
+        created,
+        updated: results.length - created,
+        errors: body.numErrors ?? body.errors?.length ?? 0,
+      };
     },
 
     async configureWebhooks(targetUrl: string, subscriptions: readonly WebhookSubscription[]): Promise<void> {

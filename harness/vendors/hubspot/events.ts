@@ -16,13 +16,22 @@ export interface HubspotEvent {
   propertyValue?: string;
 }
 
-const REQUIRED_NUMBERS = ['eventId', 'subscriptionId', 'portalId', 'occurredAt', 'attemptNumber', 'objectId'] as const;
+const REQUIRED_NUMBERS = [
+  'eventId',
+  'subscriptionId',
+  'portalId',
+  'occurredAt',
+  'attemptNumber',
+  'objectId',
+] as const;
 
 /**
  * HubSpot says eventId alone "is not guaranteed to be unique": the identity of an event is the
  * portal, the subscription, the object, the event id and when it occurred, together.
  */
-export function hubspotEventKey(e: Pick<HubspotEvent, 'portalId' | 'subscriptionId' | 'objectId' | 'eventId' | 'occurredAt'>): string {
+export function hubspotEventKey(
+  e: Pick<HubspotEvent, 'portalId' | 'subscriptionId' | 'objectId' | 'eventId' | 'occurredAt'>,
+): string {
   return `${e.portalId}:${e.subscriptionId}:${e.objectId}:${e.eventId}:${e.occurredAt}`;
 }
 

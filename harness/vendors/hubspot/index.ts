@@ -11,7 +11,8 @@ export const hubspot: VendorAdapter = {
     const toleranceMs = secrets.toleranceMs ?? hubspotProfile.webhooks.timestampToleranceMs.value;
     const primary = secrets.secrets[0] ?? '';
     return {
-      verify: (delivery, now) => verifyHubspot(delivery, now, { secrets: secrets.secrets, toleranceMs, acceptLegacy: false }),
+      verify: (delivery, now) =>
+        verifyHubspot(delivery, now, { secrets: secrets.secrets, toleranceMs, acceptLegacy: false }),
       parse: parseHubspotDelivery,
       sign: (input) => signHeaders(primary, 'v3', input),
     };

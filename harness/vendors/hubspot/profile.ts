@@ -19,7 +19,12 @@ export const hubspotProfile: VendorProfile = {
   },
   rateLimits: [
     {
-      value: { name: 'ten_secondly_rolling', requests: 190, windowMs: 10_000, scope: 'portal (Professional)' },
+      value: {
+        name: 'ten_secondly_rolling',
+        requests: 190,
+        windowMs: 10_000,
+        scope: 'portal (Professional)',
+      },
       source: `${DOCS}/changelog/increasing-our-api-limits`,
       confidence: 'verified',
     },

@@ -71,7 +71,8 @@ type HeaderRead = { kind: 'missing' } | { kind: 'duplicated' } | { kind: 'one'; 
 function readHeader(headers: RawDelivery['headers'], name: string): HeaderRead {
   const value = headers[name];
   if (value === undefined || value === '') return { kind: 'missing' };
-  if (Array.isArray(value)) return value.length === 1 ? { kind: 'one', value: value[0] ?? '' } : { kind: 'duplicated' };
+  if (Array.isArray(value))
+    return value.length === 1 ? { kind: 'one', value: value[0] ?? '' } : { kind: 'duplicated' };
   // Node joins repeated custom headers with ", "; a base64 or hex signature never contains one.
   if (value.includes(', ')) return { kind: 'duplicated' };
   return { kind: 'one', value };
@@ -84,13 +85,18 @@ export interface HubspotVerifyOptions {
   readonly acceptLegacy: boolean;
 }
 
-export function verifyHubspot(delivery: RawDelivery, now: number, options: HubspotVerifyOptions): VerifyResult {
+export function verifyHubspot(
+  delivery: RawDelivery,
+  now: number,
+  options: HubspotVerifyOptions,
+): VerifyResult {
   const v3 = readHeader(delivery.headers, HEADER_V3);
   if (v3.kind === 'duplicated') return { ok: false, reason: 'duplicated_signature' };
   if (v3.kind === 'one') {
     const ts = readHeader(delivery.headers, HEADER_TIMESTAMP);
     if (ts.kind === 'duplicated') return { ok: false, reason: 'duplicated_signature' };
-    if (ts.kind === 'missing' || !/^\d{1,16}$/.test(ts.value)) return { ok: false, reason: 'missing_timestamp' };
+    if (ts.kind === 'missing' || !/^\d{1,16}$/.test(ts.value))
+      return { ok: false, reason: 'missing_timestamp' };
     const timestamp = Number(ts.value);
     if (now - timestamp > options.toleranceMs) return { ok: false, reason: 'stale_timestamp' };
     if (timestamp - now > options.toleranceMs) return { ok: false, reason: 'future_timestamp' };
@@ -105,7 +111,8 @@ export function verifyHubspot(delivery: RawDelivery, now: number, options: Hubsp
   if (legacy.kind === 'duplicated') return { ok: false, reason: 'duplicated_signature' };
   const version = readHeader(delivery.headers, HEADER_VERSION);
   const v = version.kind === 'one' ? version.value : 'v1';
-  if (!options.acceptLegacy || (v !== 'v1' && v !== 'v2')) return { ok: false, reason: 'unsupported_version' };
+  if (!options.acceptLegacy || (v !== 'v1' && v !== 'v2'))
+    return { ok: false, reason: 'unsupported_version' };
   const input = { method: delivery.method, url: delivery.url, body: delivery.body, timestamp: 0 };
   for (const secret of options.secrets) {
     const expected = v === 'v2' ? signV2(secret, input) : signV1(secret, input);

@@ -1,0 +1,104 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/servers.js';
+
+interface StormJson {
+  runId: string;
+  status: string;
+  target: string;
+  findings: Record<string, { value: number; unit: string }>;
+  checks: { key: string; passed: boolean }[];
+}
+
+describe('poc run webhook-storm (the CLI as a user runs it)', () => {
+  const data = tempDir('poc-e2e-');
+  afterAll(() => data.remove());
+
+  it('holds 2000 events/s for 10 s with 5% duplicates and 2% failed deliveries: no loss, no duplicate applied', async () => {
+    expect.assertions(15);
+    const result = await runCli([
+      'run',
+      'webhook-storm',
+      '--vendor',
+      'hubspot',
+      '--rate',
+      '2000',
+      '--duration',
+      '10s',
+      '--fault',
+      'duplicate=0.05,failure=0.02',
+      '--json',
+      '--data-dir',
+      data.path,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as StormJson;
+    const f = (key: string) => json.findings[key]?.value ?? Number.NaN;
+    expect(json.target).toBe('mock (hubspot profile)');
+    expect(json.status).toBe('passed');
+    expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.99);
+    expect(f('webhook.events_sent_count')).toBeGreaterThanOrEqual(19_800);
+    expect(f('webhook.loss_count')).toBe(0);
+    expect(f('webhook.duplicates_applied_count')).toBe(0);
+    // The injected faults were seen on the wire: duplicates arrived and retries happened.
+    expect(f('webhook.duplicates_received_count')).toBeGreaterThan(0);
+    expect(f('webhook.vendor_retried_count')).toBeGreaterThan(0);
+    expect(f('webhook.latency_p99_ms')).toBeGreaterThan(0);
+
+    // The same figures are in the run store.
+    const shown = await runCli(['show', json.runId, '--json', '--data-dir', data.path]);
+    expect(shown.code).toBe(0);
+    const stored = JSON.parse(shown.stdout) as { status: string; findings: { key: string; value: number }[] };
+    expect(stored.status).toBe('passed');
+    const storedValue = (key: string) => stored.findings.find((x) => x.key === key)?.value;
+    expect(storedValue('webhook.loss_count')).toBe(0);
+    expect(storedValue('webhook.achieved_rate_ratio')).toBe(f('webhook.achieved_rate_ratio'));
+    const listed = await runCli(['list', 'runs', '--data-dir', data.path]);
+    expect(listed.stdout).toContain(json.runId);
+  });
+
+  it('prints a summary table that names the target plainly', async () => {
+    const result = await runCli([
+      'run',
+      'webhook-storm',
+      '--vendor',
+      'hubspot',
+      '--rate',
+      '300',
+      '--duration',
+      '2s',
+      '--data-dir',
+      data.path,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('target:   mock (hubspot profile)');
+    expect(result.stdout).toMatch(/webhook\.loss_count\s+0\n/);
+    expect(result.stdout).toMatch(/✓ webhook\.duplicates_applied_count == 0/);
+    // Not a TTY: progress comes as plain lines on stderr, never on stdout.
+    expect(result.stdout).not.toContain('[storm]');
+  });
+
+  it('exits 99 when a threshold fails, and stores the failed check', async () => {
+    const result = await runCli([
+      'run',
+      'webhook-storm',
+      '--vendor',
+      'hubspot',
+      '--rate',
+      '100',
+      '--duration',
+      '1s',
+      '--grace',
+      '5s',
+      '--threshold',
+      'webhook.latency_p99_ms<0',
+      '--json',
+      '--data-dir',
+      data.path,
+    ]);
+    expect(result.code).toBe(99);
+    const json = JSON.parse(result.stdout) as StormJson;
+    expect(json.status).toBe('failed');
+    expect(json.checks.find((c) => c.key === 'webhook.latency_p99_ms')?.passed).toBe(false);
+  });
+});
