@@ -9,7 +9,7 @@ import { RollingWindowLimiter } from '../../mock-vendor/rate-limiter.js';
 describe('error table', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   it.each(Object.entries(ERRORS))('%s is documented in README with its exit code', (code, spec) => {
-    expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${spec.exit} \\|`));
+    expect(readme).toMatch(new RegExp(`\\| \`${code}\`\\s*\\| ${spec.exit}\\s*\\|`));
   });
   it('carries code, exit code and hint', () => {
     const err = new PocError('POC_ERR_UNKNOWN_VENDOR', 'x');
