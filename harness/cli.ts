@@ -28,6 +28,19 @@ function port(value: string): number {
   return n;
 }
 
+/** First Ctrl-C aborts the run gracefully (results kept); a second one quits at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write(
+      '\ninterrupted: stopping the load and keeping what was measured (Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  });
+  return controller.signal;
+}
+
 export function buildProgram(): Command {
   const program = new Command('poc')
     .description(
@@ -91,7 +104,7 @@ Examples:
     )
     .action(async (scenario: string, opts) => {
       const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await runCommand(scenario, opts);
+      process.exitCode = await runCommand(scenario, opts, interruptSignal());
     });
 
   program
@@ -142,6 +155,11 @@ Examples:
       [],
     )
     .option('--data-dir <dir>', 'where generated credentials are written', '.poc')
+    .addOption(
+      new Option('--signature-version <v>', 'webhook signature scheme the mock sends (HubSpot: v1, v2, v3)')
+        .choices(['v1', 'v2', 'v3'])
+        .default('v3'),
+    )
     .addOption(new Option('--ready-line', 'print one JSON line when listening (used by poc run)').hideHelp())
     .addHelpText(
       'after',
@@ -176,6 +194,11 @@ Examples:
       )
         .choices(['power-loss', 'process-crash'])
         .default('power-loss'),
+    )
+    .option(
+      '--accept-legacy-signatures',
+      'also accept HubSpot v1/v2 signatures (no timestamp: replays cannot be refused)',
+      false,
     )
     .addHelpText(
       'after',

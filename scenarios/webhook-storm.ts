@@ -280,7 +280,7 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
     let results: ArrivalRateResult[];
     try {
       results = await Promise.all(drivers);
-      const stormMs = Math.max(...results.map((r) => r.elapsedMs));
+      const stormMs = Math.max(...results.map((r) => r.spanMs));
       // After a Ctrl-C, still collect what is already on its way, briefly.
       const grace = signal.aborted ? Math.min(opts.graceMs, 2000) : opts.graceMs;
       const settle = new AbortController();

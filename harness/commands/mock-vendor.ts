@@ -15,6 +15,7 @@ export interface MockVendorFlags {
   fault: string[];
   dataDir: string;
   readyLine?: boolean;
+  signatureVersion: 'v1' | 'v2' | 'v3';
 }
 
 /** `poc mock-vendor`: the emulated vendor as a standalone server, until SIGINT/SIGTERM. */
@@ -47,7 +48,7 @@ export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
     clientSecret,
     faults,
     timeScale: flags.timeScale,
-    settings,
+    settings: { signatureVersion: flags.signatureVersion, ...settings },
   });
   let url: string;
   try {

@@ -12,6 +12,7 @@ export interface ReceiverFlags {
   dataDir: string;
   publicUrl?: string;
   durability: Durability;
+  acceptLegacySignatures: boolean;
 }
 
 /** `poc receiver`: the reference pipeline as a standalone server, to point a real vendor at. */
@@ -29,7 +30,7 @@ export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
     target: 'any',
   });
   const pipeline = createPipeline({
-    scheme: vendor.webhooks({ secrets }),
+    scheme: vendor.webhooks({ secrets, acceptLegacy: flags.acceptLegacySignatures }),
     metrics,
     dir: flags.dataDir,
     vendor: vendor.profile.id,

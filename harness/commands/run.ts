@@ -24,8 +24,15 @@ export interface RunFlags {
   publicUrl?: string;
 }
 
-/** `poc run`: validate everything up front, run, print, and say which exit code it earned. */
-export async function runCommand(scenarioId: string, flags: RunFlags): Promise<ExitCode> {
+/**
+ * `poc run`: validate everything up front, run, print, and say which exit code it earned.
+ * `signal` aborts the run (Ctrl-C): the load stops and what was measured is kept.
+ */
+export async function runCommand(
+  scenarioId: string,
+  flags: RunFlags,
+  signal: AbortSignal,
+): Promise<ExitCode> {
   const scenario = getScenario(scenarioId);
   const vendor = getVendor(flags.vendor);
   const thresholds = flags.threshold.map((t) => parseThreshold(t, scenario.findingKeys));
@@ -49,17 +56,6 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
     );
   }
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
-    process.stderr.write(
-      '\ninterrupted: stopping the load and keeping what was measured (Ctrl-C again to quit now)\n',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   const progress = createProgressPrinter();
   try {
     const outcome = await executeRun({
@@ -83,7 +79,7 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
         thresholds: flags.threshold,
       },
       log: createLogger(),
-      signal: controller.signal,
+      signal,
       onProgress: (p) => progress.update(p),
       ...(process.env.POC_MOCK_SETTINGS
         ? { mockEnv: { POC_MOCK_SETTINGS: process.env.POC_MOCK_SETTINGS } }
@@ -95,6 +91,5 @@ export async function runCommand(scenarioId: string, flags: RunFlags): Promise<E
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
   }
 }

@@ -16,7 +16,13 @@ export interface ArrivalRateResult {
   readonly completed: number;
   readonly failed: number;
   readonly dropped: number;
+  /** Wall time including waiting for the last iteration to finish. */
   readonly elapsedMs: number;
+  /**
+   * The schedule as it really ran: from the start to the last launch plus one interval. Equals
+   * the duration when the generator kept up; longer when it fell behind.
+   */
+  readonly spanMs: number;
 }
 
 /**
@@ -42,10 +48,12 @@ export class ArrivalRate extends EventEmitter<{ done: [ArrivalRateResult] }> {
     const intervalMs = 1000 / iterationsPerSec;
     const pending = new Set<Promise<void>>();
     let next = 0;
+    let lastLaunch = start;
     while (next < total && !signal?.aborted) {
       const now = Date.now();
       while (next < total && start + next * intervalMs <= now) {
         this.launch(next, start + next * intervalMs, pending);
+        lastLaunch = now;
         next++;
       }
       const wait = Math.max(0, start + next * intervalMs - Date.now());
@@ -58,6 +66,7 @@ export class ArrivalRate extends EventEmitter<{ done: [ArrivalRateResult] }> {
       failed: this.failed,
       dropped: this.dropped,
       elapsedMs: Date.now() - start,
+      spanMs: next === 0 ? 0 : lastLaunch - start + intervalMs,
     };
     this.emit('done', result);
     return result;

@@ -129,6 +129,8 @@ export interface WebhookSecrets {
   /** Every secret that verifies; two during a rotation window. */
   readonly secrets: readonly string[];
   readonly toleranceMs?: number;
+  /** Also accept the vendor's older schemes that carry no timestamp (HubSpot v1/v2). */
+  readonly acceptLegacy?: boolean;
 }
 
 export interface ApiConnection {

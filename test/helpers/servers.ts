@@ -14,7 +14,10 @@ export function tempDir(prefix = 'poc-test-'): { path: string; remove(): void } 
 }
 
 /** The reference pipeline for HubSpot on 127.0.0.1:0, with its own temp folder. */
-export async function startReceiver(secrets: string[], options: { processor?: boolean } = {}) {
+export async function startReceiver(
+  secrets: string[],
+  options: { processor?: boolean; acceptLegacy?: boolean } = {},
+) {
   const dir = tempDir('poc-receiver-');
   const metrics = createPipelineMetrics({
     run_id: 'test',
@@ -23,7 +26,7 @@ export async function startReceiver(secrets: string[], options: { processor?: bo
     target: 'mock',
   });
   const pipeline: Pipeline = createPipeline({
-    scheme: hubspot.webhooks({ secrets }),
+    scheme: hubspot.webhooks({ secrets, acceptLegacy: options.acceptLegacy ?? false }),
     metrics,
     dir: dir.path,
     vendor: 'hubspot',

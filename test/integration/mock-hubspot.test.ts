@@ -139,9 +139,47 @@ describe('mock HubSpot delivery faults', () => {
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+describe('mock HubSpot legacy signatures', () => {
+  it.each(['v1', 'v2'] as const)(
+    'signs with %s when asked; the receiver accepts it only with legacy schemes enabled',
+    async (version) => {
+      const mock = await startMockHubspot({ settings: { signatureVersion: version } });
+      const strict = await startReceiver([mock.secret]);
+      const legacy = await startReceiver([mock.secret], { acceptLegacy: true });
+      try {
+        const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
+        let accepted = 0;
+        legacy.pipeline.events.on('accepted', (events) => {
+          accepted += events.length;
+        });
+        await api.configureWebhooks(strict.url, [
+          { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
+        ]);
+        await api.batchUpsert('contacts', 'email', [{ id: 'l1@x.io', properties: { poc_seq: '1' } }]);
+        await waitUntil(async () =>
+          (await fetch(`${strict.address}/metrics`).then((r) => r.text())).includes(
+            'reason="unsupported_version"',
+          ),
+        );
+        await api.configureWebhooks(legacy.url, [
+          { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
+        ]);
+        await api.batchUpsert('contacts', 'email', [{ id: 'l2@x.io', properties: { poc_seq: '2' } }]);
+        // The first event is retried on the vendor's schedule and now reaches the legacy receiver too.
+        await waitUntil(() => accepted === 2);
+        expect(accepted).toBe(2);
+      } finally {
+        await strict.close();
+        await legacy.close();
+        await mock.close();
+      }
+    },
+  );
+});
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -12,7 +12,11 @@ export const hubspot: VendorAdapter = {
     const primary = secrets.secrets[0] ?? '';
     return {
       verify: (delivery, now) =>
-        verifyHubspot(delivery, now, { secrets: secrets.secrets, toleranceMs, acceptLegacy: false }),
+        verifyHubspot(delivery, now, {
+          secrets: secrets.secrets,
+          toleranceMs,
+          acceptLegacy: secrets.acceptLegacy ?? false,
+        }),
       parse: parseHubspotDelivery,
       sign: (input) => signHeaders(primary, 'v3', input),
     };
