@@ -240,30 +240,31 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
       }
     };
 
-    const drivers: Promise<ArrivalRateResult>[] = [];
-    const apiPlan = plan(apiEventsPerSec, apiReqPerSec, batchMax);
-    drivers.push(
-      new ArrivalRate({
-        iterationsPerSec: apiPlan.iterationsPerSec,
+    // One open-model driver per path; each iteration writes one batch of `batch` changes.
+    const drive = (
+      eventsPerSec: number,
+      maxIterPerSec: number,
+      maxBatch: number,
+      via: (inputs: RecordInput[]) => Promise<unknown>,
+    ) => {
+      const { batch, iterationsPerSec } = plan(eventsPerSec, maxIterPerSec, maxBatch);
+      return new ArrivalRate({
+        iterationsPerSec,
         durationMs: opts.durationMs,
         maxInFlight: 64,
         signal,
-        iteration: (_i, intendedAt) =>
-          write(apiPlan.batch, intendedAt, (inputs) => api.batchUpsert('contacts', ID_PROPERTY, inputs)),
-      }).run(),
-    );
+        iteration: (_i, intendedAt) => write(batch, intendedAt, via),
+      }).run();
+    };
+    const drivers = [
+      drive(apiEventsPerSec, apiReqPerSec, batchMax, (inputs) =>
+        api.batchUpsert('contacts', ID_PROPERTY, inputs),
+      ),
+    ];
     const admin = target.admin;
     if (firehoseEventsPerSec > 0 && admin) {
-      const firePlan = plan(firehoseEventsPerSec, 100, 1000);
       drivers.push(
-        new ArrivalRate({
-          iterationsPerSec: firePlan.iterationsPerSec,
-          durationMs: opts.durationMs,
-          maxInFlight: 64,
-          signal,
-          iteration: (_i, intendedAt) =>
-            write(firePlan.batch, intendedAt, (inputs) => admin.firehose('contacts', ID_PROPERTY, inputs)),
-        }).run(),
+        drive(firehoseEventsPerSec, 100, 1000, (inputs) => admin.firehose('contacts', ID_PROPERTY, inputs)),
       );
     }
 

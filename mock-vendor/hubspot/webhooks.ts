@@ -43,7 +43,7 @@ export class HubspotWebhooks {
 
   /** The events HubSpot would send for one change, one per matching active subscription. */
   eventsFor(objectType: string, change: PropertyChange, changeSource: string, now: number): HubspotEvent[] {
-    const prefix = objectType === 'contacts' ? 'contact' : objectType === 'companies' ? 'company' : 'deal';
+    const prefix = eventPrefix(objectType);
     const events: HubspotEvent[] = [];
     for (const sub of this.subscriptions) {
       if (!sub.active) continue;
@@ -62,21 +62,10 @@ export class HubspotWebhooks {
   }
 
   deletionEvents(objectType: string, objectId: string, now: number): HubspotEvent[] {
-    const prefix = objectType === 'contacts' ? 'contact' : objectType === 'companies' ? 'company' : 'deal';
+    const type = `${eventPrefix(objectType)}.deletion`;
     return this.subscriptions
-      .filter((s) => s.active && s.eventType === `${prefix}.deletion`)
-      .map((sub) => ({
-        eventId: this.nextEventId++,
-        subscriptionId: sub.id,
-        portalId: this.settings.portalId,
-        appId: this.settings.appId,
-        occurredAt: now,
-        subscriptionType: sub.eventType,
-        attemptNumber: 0,
-        objectId: Number(objectId),
-        changeSource: 'CRM',
-        changeFlag: 'DELETED',
-      }));
+      .filter((s) => s.active && s.eventType === type)
+      .map((sub) => ({ ...this.baseEvent(sub, objectId, 'CRM', now), changeFlag: 'DELETED' }));
   }
 
   private event(
@@ -86,7 +75,13 @@ export class HubspotWebhooks {
     now: number,
     propertyName: string | undefined,
   ): HubspotEvent {
-    const base: HubspotEvent = {
+    const base = this.baseEvent(sub, change.record.id, changeSource, now);
+    if (propertyName === undefined) return { ...base, changeFlag: 'NEW' };
+    return { ...base, propertyName, propertyValue: change.record.properties[propertyName] ?? '' };
+  }
+
+  private baseEvent(sub: Subscription, objectId: string, changeSource: string, now: number): HubspotEvent {
+    return {
       eventId: this.nextEventId++,
       subscriptionId: sub.id,
       portalId: this.settings.portalId,
@@ -94,12 +89,15 @@ export class HubspotWebhooks {
       occurredAt: now,
       subscriptionType: sub.eventType,
       attemptNumber: 0,
-      objectId: Number(change.record.id),
+      objectId: Number(objectId),
       changeSource,
     };
-    if (propertyName === undefined) return { ...base, changeFlag: 'NEW' };
-    return { ...base, propertyName, propertyValue: change.record.properties[propertyName] ?? '' };
   }
+}
+
+/** HubSpot's classic subscription types name the object in the singular: contact, company, deal. */
+function eventPrefix(objectType: string): string {
+  return objectType === 'contacts' ? 'contact' : objectType === 'companies' ? 'company' : 'deal';
 }
 
 /** HubSpot's wire format: a JSON array of up to 100 events, signed as one request. */
