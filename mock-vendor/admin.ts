@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { HUBSPOT_ID_PROPERTY } from '../harness/vendors/hubspot/fields.js';
 import { type DeliveryFaults, parseFaults } from './faults.js';
-import type { HubspotMock, ObjectType, UpsertInput } from './hubspot/mock.js';
+import type { HubspotMock, ObjectType } from './hubspot/mock.js';
 import { OBJECT_TYPES } from './hubspot/mock.js';
 
 /**
@@ -26,29 +27,29 @@ export function registerAdminRoutes(app: FastifyInstance, mock: HubspotMock): vo
   });
 
   // Changes made "inside the vendor" (imports, workflows, other users): no auth, no rate limit,
-  // but the same events as API writes. This is how a storm goes past the API's limits.
-  app.post<{ Body: { objectType?: string; idProperty?: string; inputs?: UpsertInput[] } }>(
-    '/__admin/firehose',
-    async (req, reply) => {
-      const type = OBJECT_TYPES.find((t) => t === (req.body?.objectType ?? 'contacts')) as
-        | ObjectType
-        | undefined;
-      const inputs = req.body?.inputs;
-      if (!type || !Array.isArray(inputs)) {
-        return reply.code(400).send({ error: 'body must be {objectType, idProperty, inputs: [...]}' });
-      }
-      const now = Date.now();
-      for (const input of inputs) {
-        mock.upsert(
-          type,
-          { ...input, idProperty: input.idProperty ?? req.body?.idProperty ?? 'hs_object_id' },
-          'CRM',
-          now,
-        );
-      }
-      return { applied: inputs.length };
-    },
-  );
+  // but the same events as API writes. This is how a storm goes past the API's limits. Inputs
+  // use poc's canonical fields; the profile maps them to the vendor's own.
+  app.post<{
+    Body: { objectType?: string; inputs?: { externalId?: string; fields?: Record<string, string> }[] };
+  }>('/__admin/firehose', async (req, reply) => {
+    const type = OBJECT_TYPES.find((t) => t === (req.body?.objectType ?? 'contacts')) as
+      | ObjectType
+      | undefined;
+    const inputs = req.body?.inputs;
+    if (!type || !Array.isArray(inputs) || inputs.some((i) => typeof i?.externalId !== 'string')) {
+      return reply.code(400).send({ error: 'body must be {objectType, inputs: [{externalId, fields}]}' });
+    }
+    const now = Date.now();
+    for (const input of inputs) {
+      mock.upsert(
+        type,
+        { id: input.externalId ?? '', idProperty: HUBSPOT_ID_PROPERTY, properties: input.fields ?? {} },
+        'CRM',
+        now,
+      );
+    }
+    return { applied: inputs.length };
+  });
 }
 
 function pickFaults(body: Partial<DeliveryFaults>): Partial<DeliveryFaults> {

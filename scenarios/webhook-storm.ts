@@ -7,8 +7,8 @@ import { SeqSet } from '../harness/telemetry/seq-set.js';
 import type { CrmApi, RecordInput, VendorEvent } from '../harness/vendors/types.js';
 import type { RunContext, Scenario, ScenarioResult } from './types.js';
 
-const SEQ_PROPERTY = 'poc_seq';
-const ID_PROPERTY = 'email';
+/** The canonical field each change writes: seq:intendedAt:sentAt. */
+const SEQ_FIELD = 'poc_seq';
 
 export const webhookStormOptions = z.object({
   rate: z.number().positive().max(1_000_000).default(1000).describe('events per second asked of the vendor'),
@@ -93,7 +93,7 @@ class StormObserver {
   onAccepted = (events: readonly VendorEvent[], receivedAt: number, duplicates: number): void => {
     this.duplicatesReceived += duplicates;
     for (const e of events) {
-      const decoded = e.propertyName === SEQ_PROPERTY ? decodeSeq(e.propertyValue) : undefined;
+      const decoded = decodeSeq(e.fields[SEQ_FIELD]);
       if (!decoded) {
         this.foreign++;
         continue;
@@ -116,8 +116,8 @@ class StormObserver {
   }): void => {
     this.deadLetters += batch.deadLettered;
     for (const e of batch.applied) {
-      const decoded = decodeSeq(e.propertyValue);
-      if (!decoded || e.propertyName !== SEQ_PROPERTY) continue;
+      const decoded = decodeSeq(e.fields[SEQ_FIELD]);
+      if (!decoded) continue;
       if (!this.applied.add(decoded[0])) this.duplicatesApplied++;
       this.applyLatency.record(batch.processedAt - decoded[1]);
     }
@@ -139,11 +139,11 @@ async function createPool(api: CrmApi, size: number, batchMax: number, runId: st
       const email = `storm-${runId}-${i}@poc.example`;
       emails.push(email);
       inputs.push({
-        id: email,
-        properties: { firstname: faker.person.firstName(), lastname: faker.person.lastName() },
+        externalId: email,
+        fields: { email, firstname: faker.person.firstName(), lastname: faker.person.lastName() },
       });
     }
-    await api.batchUpsert('contacts', ID_PROPERTY, inputs);
+    await api.batchUpsert('contacts', inputs);
   }
   return emails;
 }
@@ -189,9 +189,11 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
     ctx.pipeline.events.on('processed', observer.onProcessed);
 
     ctx.progress({ phase: 'setup', done: 0, total: 1, detail: 'subscribing and creating the record pool' });
-    await api.configureWebhooks(ctx.webhookUrl, [
-      { eventType: 'contact.propertyChange', propertyName: SEQ_PROPERTY },
-    ]);
+    await api.configureWebhooks(ctx.webhookUrl, {
+      objectType: 'contacts',
+      actions: ['update'],
+      fields: [SEQ_FIELD],
+    });
     const batchMax = profile.batchMax.value;
     const emails = await createPool(api, opts.poolSize, batchMax, ctx.runId);
 
@@ -217,8 +219,8 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
         const seq = nextSeq++;
         seqs.push(seq);
         inputs.push({
-          id: emails[seq % emails.length] ?? '',
-          properties: { [SEQ_PROPERTY]: encodeSeq(seq, intendedAt, sentAt) },
+          externalId: emails[seq % emails.length] ?? '',
+          fields: { [SEQ_FIELD]: encodeSeq(seq, intendedAt, sentAt) },
         });
       }
       return { seqs, inputs };
@@ -257,15 +259,11 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
       }).run();
     };
     const drivers = [
-      drive(apiEventsPerSec, apiReqPerSec, batchMax, (inputs) =>
-        api.batchUpsert('contacts', ID_PROPERTY, inputs),
-      ),
+      drive(apiEventsPerSec, apiReqPerSec, batchMax, (inputs) => api.batchUpsert('contacts', inputs)),
     ];
     const admin = target.admin;
     if (firehoseEventsPerSec > 0 && admin) {
-      drivers.push(
-        drive(firehoseEventsPerSec, 100, 1000, (inputs) => admin.firehose('contacts', ID_PROPERTY, inputs)),
-      );
+      drivers.push(drive(firehoseEventsPerSec, 100, 1000, (inputs) => admin.firehose('contacts', inputs)));
     }
 
     const started = Date.now();

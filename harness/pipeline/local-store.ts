@@ -41,24 +41,17 @@ export class LocalStore {
 
   /** Applies one event inside the caller's transaction; a poison event is reported, not thrown. */
   apply(event: VendorEvent): ApplyOutcome {
-    const kind = event.type.slice(event.type.indexOf('.') + 1);
-    switch (kind) {
-      case 'creation':
-        this.touch.run(event.objectId, event.occurredAt);
-        return { applied: true };
-      case 'propertyChange':
-        if (event.propertyName === undefined || event.propertyValue === undefined) {
-          return { applied: false, reason: 'propertyChange without propertyName/propertyValue' };
-        }
-        this.touch.run(event.objectId, event.occurredAt);
-        this.setProperty.run(event.objectId, event.propertyName, event.propertyValue, event.occurredAt);
-        return { applied: true };
-      case 'deletion':
-        this.touch.run(event.objectId, event.occurredAt);
-        this.markDeleted.run(event.occurredAt, event.objectId);
-        return { applied: true };
-      default:
-        return { applied: false, reason: `unsupported event type ${event.type}` };
+    if (event.action === undefined) {
+      return {
+        applied: false,
+        reason: `cannot apply ${event.type}: unsupported type or missing field values`,
+      };
     }
+    this.touch.run(event.objectId, event.occurredAt);
+    for (const [name, value] of Object.entries(event.fields)) {
+      this.setProperty.run(event.objectId, name, value, event.occurredAt);
+    }
+    if (event.action === 'delete') this.markDeleted.run(event.occurredAt, event.objectId);
+    return { applied: true };
   }
 }

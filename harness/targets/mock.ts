@@ -87,8 +87,8 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
   });
   const admin: MockAdmin = {
     setFaults: (spec) => postJson(`${baseUrl}/__admin/faults`, { spec }, 'PUT'),
-    firehose: (objectType: string, idProperty: string, inputs: readonly RecordInput[]) =>
-      postJson(`${baseUrl}/__admin/firehose`, { objectType, idProperty, inputs }),
+    firehose: (objectType: string, inputs: readonly RecordInput[]) =>
+      postJson(`${baseUrl}/__admin/firehose`, { objectType, inputs }),
   };
   return {
     kind: 'mock',

@@ -4,7 +4,7 @@ import type { RecordInput, VendorAdapter } from '../vendors/types.js';
 export interface MockAdmin {
   setFaults(spec: readonly string[]): Promise<void>;
   /** Changes made inside the vendor, past the API's limits; they emit the same events. */
-  firehose(objectType: string, idProperty: string, inputs: readonly RecordInput[]): Promise<void>;
+  firehose(objectType: string, inputs: readonly RecordInput[]): Promise<void>;
 }
 
 /** Where a run points: the embedded mock or the vendor's live sandbox, through the same adapter. */

@@ -47,10 +47,15 @@ export interface VendorProfile {
   };
 }
 
+/**
+ * One record to write. Field names are canonical (`email`, `firstname`, `lastname`, `phone`,
+ * `poc_seq`); each adapter maps them to the vendor's own (Salesforce `FirstName`, Zoho
+ * `First_Name`...), so scenarios are written once for every vendor.
+ */
 export interface RecordInput {
-  /** The external id the upsert matches on (HubSpot `id` with `idProperty`). */
-  readonly id: string;
-  readonly properties: Readonly<Record<string, string>>;
+  /** The external id the upsert matches on (HubSpot: the email, as `idProperty`). */
+  readonly externalId: string;
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 export interface BatchUpsertResult {
@@ -59,19 +64,23 @@ export interface BatchUpsertResult {
   readonly errors: number;
 }
 
-export interface WebhookSubscription {
-  readonly eventType: string;
-  readonly propertyName?: string;
+export type EventAction = 'create' | 'update' | 'delete';
+
+/** What a scenario wants to hear about; each adapter turns it into the vendor's subscriptions. */
+export interface SubscriptionRequest {
+  /** Canonical object type: contacts, companies or deals. */
+  readonly objectType: string;
+  readonly actions: readonly EventAction[];
+  /** Canonical fields whose changes matter (HubSpot subscribes per property). */
+  readonly fields: readonly string[];
 }
 
 /** The part of a vendor's public API the scenarios drive. */
 export interface CrmApi {
-  batchUpsert(
-    objectType: string,
-    idProperty: string,
-    inputs: readonly RecordInput[],
-  ): Promise<BatchUpsertResult>;
-  configureWebhooks(targetUrl: string, subscriptions: readonly WebhookSubscription[]): Promise<void>;
+  /** Creates or updates records by external id, at most `profile.batchMax` per call. */
+  batchUpsert(objectType: string, inputs: readonly RecordInput[]): Promise<BatchUpsertResult>;
+  /** Points the vendor's outbound events at `targetUrl`. */
+  configureWebhooks(targetUrl: string, request: SubscriptionRequest): Promise<void>;
 }
 
 /** A webhook request exactly as it reached the receiver; `body` is the raw bytes. */
@@ -98,11 +107,14 @@ export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonl
 export interface VendorEvent {
   readonly key: string;
   readonly objectId: string;
+  /** The vendor's own name for the event (HubSpot `contact.propertyChange`...). */
   readonly type: string;
+  /** What it means for a local copy; undefined when poc cannot apply it (it is dead-lettered). */
+  readonly action: EventAction | undefined;
   readonly occurredAt: number;
   readonly attempt: number;
-  readonly propertyName: string | undefined;
-  readonly propertyValue: string | undefined;
+  /** Canonical field values the event carries; empty when the vendor sends ids only. */
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 export class MalformedDeliveryError extends Error {

@@ -70,19 +70,20 @@ describe('receiver killed with SIGKILL in the middle of a storm', () => {
     await waitForLine(receiver, /listening on/);
 
     const api = hubspotApi({ baseUrl: mockUrl, token: TOKEN });
-    await api.configureWebhooks(`http://127.0.0.1:${port}/webhooks/hubspot`, [
-      { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
-    ]);
+    await api.configureWebhooks(`http://127.0.0.1:${port}/webhooks/hubspot`, {
+      objectType: 'contacts',
+      actions: ['update'],
+      fields: ['poc_seq'],
+    });
     const firehose = async (batch: number) => {
       const inputs = Array.from({ length: 100 }, (_, i) => ({
-        id: `crash-${i * 3}@poc.example`,
-        idProperty: 'email',
-        properties: { poc_seq: `${batch}-${i}` },
+        externalId: `crash-${i * 3}@poc.example`,
+        fields: { poc_seq: `${batch}-${i}` },
       }));
       const res = await fetch(`${mockUrl}/__admin/firehose`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ objectType: 'contacts', idProperty: 'email', inputs }),
+        body: JSON.stringify({ objectType: 'contacts', inputs }),
       });
       expect(res.status).toBe(200);
     };

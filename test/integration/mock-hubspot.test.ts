@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
 import { type StartedMock, startMockHubspot, startReceiver } from '../helpers/servers.js';
 
+const SEQ_SUBSCRIPTION = { objectType: 'contacts', actions: ['update'], fields: ['poc_seq'] } as const;
+
 describe('mock HubSpot on the wire', () => {
   let mock: StartedMock;
 
@@ -73,17 +75,15 @@ describe('mock HubSpot on the wire', () => {
     const receiver = await startReceiver([mock.secret]);
     try {
       const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
-      await api.configureWebhooks(receiver.url, [
-        { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
-      ]);
+      await api.configureWebhooks(receiver.url, SEQ_SUBSCRIPTION);
       const sizes: number[] = [];
       receiver.pipeline.events.on('accepted', (events) => sizes.push(events.length));
       for (let b = 0; b < 5; b++) {
         const inputs = Array.from({ length: 100 }, (_, i) => ({
-          id: `p${b * 100 + i}@x.io`,
-          properties: { poc_seq: `${b}-${i}` },
+          externalId: `p${b * 100 + i}@x.io`,
+          fields: { poc_seq: `${b}-${i}` },
         }));
-        await api.batchUpsert('contacts', 'email', inputs);
+        await api.batchUpsert('contacts', inputs);
       }
       await waitUntil(() => sizes.reduce((a, b) => a + b, 0) === 500);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
@@ -105,9 +105,7 @@ describe('mock HubSpot delivery faults', () => {
     const receiver = await startReceiver([mock.secret]);
     try {
       const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
-      await api.configureWebhooks(receiver.url, [
-        { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
-      ]);
+      await api.configureWebhooks(receiver.url, SEQ_SUBSCRIPTION);
       let retried = 0;
       let duplicates = 0;
       let fresh = 0;
@@ -118,10 +116,10 @@ describe('mock HubSpot delivery faults', () => {
       });
       for (let b = 0; b < 10; b++) {
         const inputs = Array.from({ length: 50 }, (_, i) => ({
-          id: `f${b * 50 + i}@x.io`,
-          properties: { poc_seq: String(i) },
+          externalId: `f${b * 50 + i}@x.io`,
+          fields: { poc_seq: String(i) },
         }));
-        await api.batchUpsert('contacts', 'email', inputs);
+        await api.batchUpsert('contacts', inputs);
       }
       await waitUntil(() => fresh === 500, 20_000);
       const truth = (await (await fetch(`${mock.url}/__admin/truth`)).json()) as Record<string, number> & {
@@ -152,19 +150,15 @@ describe('mock HubSpot legacy signatures', () => {
         legacy.pipeline.events.on('accepted', (events) => {
           accepted += events.length;
         });
-        await api.configureWebhooks(strict.url, [
-          { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
-        ]);
-        await api.batchUpsert('contacts', 'email', [{ id: 'l1@x.io', properties: { poc_seq: '1' } }]);
+        await api.configureWebhooks(strict.url, SEQ_SUBSCRIPTION);
+        await api.batchUpsert('contacts', [{ externalId: 'l1@x.io', fields: { poc_seq: '1' } }]);
         await waitUntil(async () =>
           (await fetch(`${strict.address}/metrics`).then((r) => r.text())).includes(
             'reason="unsupported_version"',
           ),
         );
-        await api.configureWebhooks(legacy.url, [
-          { eventType: 'contact.propertyChange', propertyName: 'poc_seq' },
-        ]);
-        await api.batchUpsert('contacts', 'email', [{ id: 'l2@x.io', properties: { poc_seq: '2' } }]);
+        await api.configureWebhooks(legacy.url, SEQ_SUBSCRIPTION);
+        await api.batchUpsert('contacts', [{ externalId: 'l2@x.io', fields: { poc_seq: '2' } }]);
         // The first event is retried on the vendor's schedule and now reaches the legacy receiver too.
         await waitUntil(() => accepted === 2);
         expect(accepted).toBe(2);

@@ -112,7 +112,7 @@ describe('reference receiver on loopback', () => {
     expect(dead).toEqual([
       {
         event_key: `62515:1:${1000 + (30 % 7)}:30:${1_700_000_000_030}`,
-        reason: 'unsupported event type contact.teleported',
+        reason: 'cannot apply contact.teleported: unsupported type or missing field values',
       },
     ]);
     expect(await metric('webhook_dead_letters_total')).toBe(1);

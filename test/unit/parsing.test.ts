@@ -75,7 +75,8 @@ describe('HubSpot delivery parsing', () => {
       key: '62515:3:1001:7:1700000000000',
       objectId: '1001',
       attempt: 1,
-      propertyValue: 'a@b.c',
+      action: 'update',
+      fields: { email: 'a@b.c' },
     });
   });
   it('names what is wrong in a malformed body', () => {

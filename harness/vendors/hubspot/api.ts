@@ -1,5 +1,6 @@
 import { createHttpClient } from '../../pipeline/outbound/http-client.js';
-import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, WebhookSubscription } from '../types.js';
+import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, SubscriptionRequest } from '../types.js';
+import { HUBSPOT_ID_PROPERTY, subscriptionPrefix } from './fields.js';
 
 interface BatchResponse {
   results?: { new?: boolean }[];
@@ -19,13 +20,17 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
   const appId = connection.settings?.appId ?? '1';
 
   return {
-    async batchUpsert(objectType, idProperty, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
+    async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
       const res = await request(
         `${objectType}.batch_upsert`,
         'POST',
         `/crm/v3/objects/${objectType}/batch/upsert`,
         {
-          inputs: inputs.map((i) => ({ id: i.id, idProperty, properties: i.properties })),
+          inputs: inputs.map((i) => ({
+            id: i.externalId,
+            idProperty: HUBSPOT_ID_PROPERTY,
+            properties: i.fields,
+          })),
         },
       );
       const body = (res.body ?? {}) as BatchResponse;
@@ -38,15 +43,23 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
       };
     },
 
-    async configureWebhooks(targetUrl: string, subscriptions: readonly WebhookSubscription[]): Promise<void> {
+    async configureWebhooks(targetUrl: string, subscription: SubscriptionRequest): Promise<void> {
       await request('webhooks.settings', 'PUT', `/webhooks/v3/${appId}/settings`, {
         targetUrl,
         throttling: { maxConcurrentRequests: 10, period: 'SECONDLY' },
       });
-      for (const s of subscriptions) {
+      const prefix = subscriptionPrefix(subscription.objectType);
+      const wanted: { eventType: string; propertyName?: string }[] = [];
+      if (subscription.actions.includes('create')) wanted.push({ eventType: `${prefix}.creation` });
+      if (subscription.actions.includes('delete')) wanted.push({ eventType: `${prefix}.deletion` });
+      // HubSpot subscribes to property changes one property at a time.
+      if (subscription.actions.includes('update')) {
+        for (const field of subscription.fields)
+          wanted.push({ eventType: `${prefix}.propertyChange`, propertyName: field });
+      }
+      for (const s of wanted) {
         await request('webhooks.subscribe', 'POST', `/webhooks/v3/${appId}/subscriptions`, {
-          eventType: s.eventType,
-          ...(s.propertyName ? { propertyName: s.propertyName } : {}),
+          ...s,
           active: true,
         });
       }

@@ -1,4 +1,4 @@
-import { MalformedDeliveryError, type VendorEvent } from '../types.js';
+import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
 
 /** A HubSpot webhook event as it appears on the wire (shared/vendors.md §1.5). */
 export interface HubspotEvent {
@@ -50,16 +50,28 @@ function toVendorEvent(raw: unknown, index: number): VendorEvent {
     throw new MalformedDeliveryError(`event [${index}].subscriptionType must be a non-empty string`);
   }
   const h = e as unknown as HubspotEvent;
+  const kind = h.subscriptionType.slice(h.subscriptionType.indexOf('.') + 1);
+  const hasValue = typeof h.propertyName === 'string' && typeof h.propertyValue === 'string';
+  const fields: Record<string, string> = hasValue
+    ? { [h.propertyName as string]: h.propertyValue as string }
+    : {};
   return {
     key: hubspotEventKey(h),
     objectId: String(h.objectId),
     type: h.subscriptionType,
+    action: ACTIONS[kind] === 'update' && !hasValue ? undefined : ACTIONS[kind],
     occurredAt: h.occurredAt,
     attempt: h.attemptNumber,
-    propertyName: typeof h.propertyName === 'string' ? h.propertyName : undefined,
-    propertyValue: typeof h.propertyValue === 'string' ? h.propertyValue : undefined,
+    fields,
   };
 }
+
+const ACTIONS: Readonly<Record<string, EventAction>> = {
+  creation: 'create',
+  propertyChange: 'update',
+  deletion: 'delete',
+  privacyDeletion: 'delete',
+};
 
 export function parseHubspotDelivery(body: Buffer): VendorEvent[] {
   let parsed: unknown;
