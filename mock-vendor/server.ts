@@ -1,18 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { PocError } from '../harness/errors.js';
 import { registerAdminRoutes } from './admin.js';
 import type { DeliveryFaults } from './faults.js';
-import { HubspotMock } from './hubspot/mock.js';
-import { registerHubspotRoutes } from './hubspot/routes.js';
-import { defaultHubspotSettings, type HubspotMockSettings } from './profiles/hubspot.js';
+import { MOCK_PROFILES } from './profiles.js';
 import { GroundTruth } from './truth.js';
 
 export interface MockVendorOptions {
   readonly vendor: string;
   readonly token: string;
+  /** The webhook secret (HubSpot: the app's client secret used to sign). */
   readonly clientSecret: string;
   readonly faults: DeliveryFaults;
   readonly timeScale: number;
-  readonly settings?: Partial<HubspotMockSettings>;
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface MockVendor {
@@ -23,24 +23,29 @@ export interface MockVendor {
 
 /** Builds the emulated vendor as a Fastify app; the caller decides where it listens. */
 export function buildMockVendor(options: MockVendorOptions): MockVendor {
-  if (options.vendor !== 'hubspot') throw new Error(`mock profile for ${options.vendor} is not available`);
+  const profile = MOCK_PROFILES[options.vendor];
+  if (!profile) {
+    throw new PocError(
+      'POC_ERR_NOT_SUPPORTED',
+      `--vendor: no mock profile for "${options.vendor}" yet; known: ${Object.keys(MOCK_PROFILES).join(', ')}`,
+    );
+  }
   const truth = new GroundTruth();
-  const settings = { ...defaultHubspotSettings(), ...options.settings };
-  const mock = new HubspotMock(
-    settings,
-    { token: options.token, clientSecret: options.clientSecret },
-    options.faults,
-    options.timeScale,
-    truth,
-  );
   const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024 });
-  registerHubspotRoutes(app, mock);
-  registerAdminRoutes(app, mock);
+  const instance = profile.create(app, {
+    token: options.token,
+    webhookSecret: options.clientSecret,
+    faults: options.faults,
+    timeScale: options.timeScale,
+    truth,
+    settings: options.settings ?? {},
+  });
+  registerAdminRoutes(app, instance, truth, profile.id);
   return {
     app,
     truth,
     async close() {
-      mock.engine.stop();
+      instance.delivery.stop();
       await app.close();
     },
   };

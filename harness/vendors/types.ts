@@ -148,6 +148,11 @@ export interface WebhookSecrets {
 export interface ApiConnection {
   readonly baseUrl: string;
   readonly token: string;
+  /**
+   * The shared webhook secret, for vendors whose subscription carries it (Pipedrive's Basic
+   * password, Zoho's channel token, Dataverse's key); HubSpot signs with the app's secret instead.
+   */
+  readonly webhookSecret?: string;
   readonly fetch?: typeof fetch;
   readonly signal?: AbortSignal;
   readonly onCall?: (call: ApiCallOutcome) => void;

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeliveryFaults } from './faults.js';
+import type { GroundTruth } from './truth.js';
+
+/** A change made inside the vendor, in poc's canonical fields (see harness/vendors/types.ts). */
+export interface CanonicalInput {
+  readonly externalId: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface MockProfileOptions {
+  /** The API credential the mock accepts (bearer token, api_token, Zoho-oauthtoken...). */
+  readonly token: string;
+  /** The webhook secret: signing key, Basic password, echoed token or static key, per vendor. */
+  readonly webhookSecret: string;
+  readonly faults: DeliveryFaults;
+  readonly timeScale: number;
+  readonly truth: GroundTruth;
+  /** Ground-truth overrides (limits, delivery policy) from tests or POC_MOCK_SETTINGS. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/** What the shared admin API needs from a running vendor emulation. */
+export interface MockInstance {
+  readonly delivery: {
+    readonly pending: number;
+    faults: DeliveryFaults;
+    stop(): void;
+  };
+  /** Applies changes as the vendor's own UI or imports would: no auth, no limits, same events. */
+  firehose(objectType: string, inputs: readonly CanonicalInput[], now: number): void;
+  readonly objectTypes: readonly string[];
+}
+
+/**
+ * One emulated vendor: registers its public API on the app (auth, limits, records, webhook
+ * configuration) and returns the instance the admin API drives. Profiles live in
+ * mock-vendor/<id>/ and are listed in mock-vendor/profiles.ts.
+ */
+export interface MockProfile {
+  readonly id: string;
+  create(app: FastifyInstance, options: MockProfileOptions): MockInstance;
+}
