@@ -14,6 +14,8 @@ export interface PendingEvent<E> {
 /** How a vendor puts events on the wire: batching, body shape and signature headers. */
 export interface DeliveryFormat<E> {
   readonly batchMax: number;
+  /** Whether the receiver's answer counts as delivered; any 2xx when absent. */
+  accepted?(status: number, body: string): boolean;
   encode(
     batch: readonly PendingEvent<E>[],
     url: string,
@@ -134,8 +136,10 @@ export class DeliveryEngine<E> {
         body,
         signal: AbortSignal.timeout(this.policy.timeoutMs),
       });
-      await res.arrayBuffer();
-      ok = res.status >= 200 && res.status < 300;
+      const text = await res.text();
+      ok = this.format.accepted
+        ? this.format.accepted(res.status, text)
+        : res.status >= 200 && res.status < 300;
     } catch {
       ok = false;
     }

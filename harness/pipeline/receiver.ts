@@ -66,6 +66,8 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     }
     if (retried > 0) retries.inc(retried);
     options.onAccepted?.(fresh, receivedAt, duplicates);
+    const ack = scheme.acknowledge?.();
+    if (ack) return reply.code(200).type(ack.contentType).send(ack.body);
     return reply.code(200).send({ accepted: fresh.length, duplicates });
   });
 

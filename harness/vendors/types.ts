@@ -135,6 +135,12 @@ export interface WebhookScheme {
   parse(body: Buffer): VendorEvent[];
   /** The headers the vendor would send (used by the mock, the bench and signature tests). */
   sign(input: SignInput): Record<string, string>;
+  /**
+   * The body the vendor expects back once a delivery is durable, when it expects more than a
+   * 2xx (Salesforce Outbound Messages want a SOAP `<Ack>true</Ack>`). JSON `{accepted, duplicates}`
+   * otherwise.
+   */
+  acknowledge?(): { readonly contentType: string; readonly body: string };
 }
 
 export interface WebhookSecrets {
