@@ -78,7 +78,7 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     )
     .option(
       '--fault <spec>',
-      'mock only: inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms',
+      'mock only: inject faults, e.g. duplicate=0.05,failure=2%, latency=200ms,p=0.1, 5xx=0.02, outage=30s@10s, 429-storm=5s@20s, or flaky | regional-outage | retry-storm',
       collect,
       [],
     )
@@ -150,7 +150,7 @@ Examples:
     )
     .option(
       '--fault <spec>',
-      'inject faults, e.g. duplicate=0.05,failure=0.02,reorder=0.01,jitter=20ms',
+      'inject faults, e.g. duplicate=0.05,failure=2%, latency=200ms,p=0.1, 5xx=0.02, outage=30s@10s, 429-storm=5s@20s, or flaky | regional-outage | retry-storm',
       collect,
       [],
     )

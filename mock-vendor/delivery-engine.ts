@@ -1,4 +1,4 @@
-import type { DeliveryFaults } from './faults.js';
+import { activeWindow, type DeliveryFaults } from './faults.js';
 import type { GroundTruth } from './truth.js';
 
 /** An event waiting for delivery, with the attempt it is on. */
@@ -44,6 +44,8 @@ export class DeliveryEngine<E> {
   private scheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly startedAt = Date.now();
+  private outageWait = false;
   targetUrl: string | undefined;
 
   constructor(
@@ -102,6 +104,21 @@ export class DeliveryEngine<E> {
   }
 
   private pump(): void {
+    // During an injected outage nothing leaves the vendor; the queue waits for the end.
+    const outage = activeWindow(this.faults.outages, Date.now() - this.startedAt);
+    if (outage) {
+      if (!this.outageWait) {
+        this.outageWait = true;
+        this.later(
+          () => {
+            this.outageWait = false;
+            this.schedule();
+          },
+          outage.startMs + outage.durationMs - (Date.now() - this.startedAt),
+        );
+      }
+      return;
+    }
     while (this.inFlight < this.policy.concurrency && this.head < this.queue.length && this.targetUrl) {
       const end = Math.min(this.queue.length, this.head + this.format.batchMax);
       const batch = this.queue.slice(this.head, end);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { FaultKind, FaultResponse } from './api-faults.js';
 import type { DeliveryFaults } from './faults.js';
 import type { GroundTruth } from './truth.js';
 
@@ -30,6 +31,8 @@ export interface MockInstance {
   /** Applies changes as the vendor's own UI or imports would: no auth, no limits, same events. */
   firehose(objectType: string, inputs: readonly CanonicalInput[], now: number): void;
   readonly objectTypes: readonly string[];
+  /** The vendor's own answer to an injected API fault; a generic JSON error when absent. */
+  faultResponse?(kind: FaultKind): FaultResponse;
 }
 
 /**

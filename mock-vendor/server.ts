@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PocError } from '../harness/errors.js';
 import { registerAdminRoutes } from './admin.js';
+import { registerApiFaults } from './api-faults.js';
 import type { DeliveryFaults } from './faults.js';
+import type { MockInstance } from './profile.js';
 import { MOCK_PROFILES } from './profiles.js';
 import { GroundTruth } from './truth.js';
 
@@ -32,7 +34,9 @@ export function buildMockVendor(options: MockVendorOptions): MockVendor {
   }
   const truth = new GroundTruth();
   const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024 });
-  const instance = profile.create(app, {
+  // Registered before the profile's own hooks so that faults pre-empt auth and limits.
+  registerApiFaults(app, () => instance, Date.now());
+  const instance: MockInstance = profile.create(app, {
     token: options.token,
     webhookSecret: options.clientSecret,
     faults: options.faults,

@@ -1,8 +1,26 @@
 import { HUBSPOT_ID_PROPERTY } from '../../harness/vendors/hubspot/fields.js';
+import type { FaultKind, FaultResponse } from '../api-faults.js';
 import type { MockProfile } from '../profile.js';
 import { defaultHubspotSettings, type HubspotMockSettings } from '../profiles/hubspot.js';
+import { hubspotError } from './errors.js';
 import { HubspotMock, OBJECT_TYPES, type ObjectType } from './mock.js';
 import { registerHubspotRoutes } from './routes.js';
+
+// HubSpot's answers when it is down, failing or throttling (shared/vendors.md §1.3, §1.4).
+const HUBSPOT_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
+  unavailable: { status: 503, body: hubspotError('INTERNAL_ERROR', 'Service Unavailable') },
+  server_error: { status: 500, body: hubspotError('INTERNAL_ERROR', 'internal error') },
+  rate_limited: {
+    status: 429,
+    body: {
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      correlationId: '00000000-0000-4000-8000-000000000000',
+      policyName: 'TEN_SECONDLY_ROLLING',
+    },
+  },
+};
 
 export const hubspotMockProfile: MockProfile = {
   id: 'hubspot',
@@ -22,6 +40,7 @@ export const hubspotMockProfile: MockProfile = {
     return {
       delivery: mock.engine,
       objectTypes: OBJECT_TYPES,
+      faultResponse: (kind) => HUBSPOT_FAULTS[kind],
       firehose(objectType, inputs, now) {
         for (const input of inputs) {
           mock.upsert(

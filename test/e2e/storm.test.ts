@@ -101,4 +101,34 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     expect(json.status).toBe('failed');
     expect(json.checks.find((c) => c.key === 'webhook.latency_p99_ms')?.passed).toBe(false);
   });
+
+  it('rides out API 5xx and latency faults and a vendor outage: retries, late deliveries, still no loss', async () => {
+    const result = await runCli([
+      'run',
+      'webhook-storm',
+      '--vendor',
+      'hubspot',
+      '--rate',
+      '500',
+      '--duration',
+      '6s',
+      '--grace',
+      '20s',
+      '--fault',
+      '5xx=0.2,latency=50ms,p=0.5',
+      '--fault',
+      'outage=1s@3s',
+      '--json',
+      '--data-dir',
+      data.path,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as StormJson;
+    const f = (key: string) => json.findings[key]?.value ?? Number.NaN;
+    expect(f('webhook.loss_count')).toBe(0);
+    expect(f('webhook.write_errors_count')).toBe(0);
+    // 5xx answers were retried by the outbound client, and the outage held deliveries back.
+    expect(f('api.retries_count')).toBeGreaterThan(0);
+    expect(f('webhook.latency_max_ms')).toBeGreaterThan(700);
+  });
 });

@@ -48,11 +48,38 @@ describe('faults', () => {
       jitterMs: 20,
     });
   });
-  it('rejects unknown faults and out-of-range values', () => {
+  it('rejects unknown faults and out-of-range values, naming the accepted ones', () => {
     expect(() => parseFaults(['explode=1'])).toThrow(
-      /unknown fault "explode"; known: duplicate, failure, reorder, jitter/,
+      /unknown fault "explode"; known: duplicate, failure, reorder, 5xx, jitter/,
     );
     expect(() => parseFaults(['failure=1.5'])).toThrow(/between 0 and 1/);
+    expect(() => parseFaults(['p=0.5'])).toThrow(/applies to the fault before it/);
+    expect(() => parseFaults(['outage=soon'])).toThrow(/--fault outage \(duration\)/);
+  });
+  it('parses API faults: latency with a probability, 5xx, outage and 429-storm windows', () => {
+    expect(parseFaults(['latency=200ms,p=0.1', '5xx=0.02', 'outage=30s@10s', '429-storm=5s@1m'])).toEqual({
+      duplicate: 0,
+      failure: 0,
+      reorder: 0,
+      jitterMs: 0,
+      latencyMs: 200,
+      latencyP: 0.1,
+      serverError: 0.02,
+      outages: [{ startMs: 10_000, durationMs: 30_000 }],
+      rateLimitStorms: [{ startMs: 60_000, durationMs: 5_000 }],
+    });
+  });
+  it('expands named chaos profiles, and later specs override them', () => {
+    expect(parseFaults(['flaky'])).toMatchObject({
+      latencyMs: 300,
+      latencyP: 0.1,
+      serverError: 0.02,
+      failure: 0.05,
+    });
+    expect(parseFaults(['regional-outage'])).toMatchObject({
+      outages: [{ startMs: 10_000, durationMs: 20_000 }],
+    });
+    expect(parseFaults(['retry-storm', 'failure=0.1'])).toMatchObject({ failure: 0.1, duplicate: 0.1 });
   });
 });
 
