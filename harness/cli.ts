@@ -17,6 +17,17 @@ function positiveNumber(field: string) {
   };
 }
 
+function shareOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--max-quota-share: "${value}" must be a share above 0 and at most 1, e.g. 0.2`,
+    );
+  }
+  return n;
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) {
@@ -92,6 +103,16 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--receiver-port <port>', 'port of the reference receiver (0 = any free port)', port, 0)
     .option('--public-url <url>', 'live only: public URL that reaches the receiver (tunnel)')
+    .option(
+      '--max-requests <n>',
+      'stop sending to the vendor API after n requests (retries count)',
+      positiveNumber('--max-requests'),
+    )
+    .option(
+      '--max-quota-share <share>',
+      'spend at most this share of the vendor’s documented daily quota (default 0.2 with --live)',
+      shareOption,
+    )
     .addHelpText(
       'after',
       `

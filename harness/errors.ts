@@ -40,6 +40,10 @@ export const ERRORS = {
     hint: 'The vendor API answered with an error that retries did not resolve; the status and body are in the message.',
   },
   POC_ERR_PORT_IN_USE: { exit: EXIT.usage, hint: 'Choose another --port, or 0 for any free port.' },
+  POC_ERR_BUDGET_EXHAUSTED: {
+    exit: EXIT.failed,
+    hint: 'Raise --max-requests or --max-quota-share if the vendor’s quota allows it; what was measured is kept.',
+  },
   POC_ERR_NOT_SUPPORTED: {
     exit: EXIT.usage,
     hint: 'This combination is not available yet; the message says which part is missing.',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Progress, Scenario } from '../scenarios/types.js';
 import type { Logger } from './log.js';
+import { budgetFor } from './pipeline/outbound/budget.js';
 import { createPipeline } from './pipeline/pipeline.js';
 import type { Check, Finding, RunStatus } from './runs/findings.js';
 import { newRunId, RunStore } from './runs/run-store.js';
@@ -28,6 +29,8 @@ export interface RunRequest {
   readonly signal: AbortSignal;
   readonly onProgress: (p: Progress) => void;
   readonly mockEnv?: Readonly<Record<string, string>>;
+  readonly maxRequests?: number | undefined;
+  readonly maxQuotaShare?: number | undefined;
 }
 
 export interface RunOutcome {
@@ -79,8 +82,11 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     let checks: Check[] = [];
     let notes: string[] = [];
     try {
+      const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
+      const budget = budgetFor(req.maxRequests, req.maxQuotaShare, daily?.requests);
       const result = await req.scenario.run(
         {
+          ...(budget ? { budget } : {}),
           runId,
           target,
           pipeline,

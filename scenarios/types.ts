@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Logger } from '../harness/log.js';
+import type { RequestBudget } from '../harness/pipeline/outbound/budget.js';
 import type { Pipeline } from '../harness/pipeline/pipeline.js';
 import type { Finding } from '../harness/runs/findings.js';
 import type { Threshold } from '../harness/runs/thresholds.js';
@@ -23,6 +24,8 @@ export interface RunContext {
   readonly metrics: PipelineMetrics;
   readonly log: Logger;
   readonly signal: AbortSignal;
+  /** The run's vendor request budget (--max-requests, --max-quota-share), when one is set. */
+  readonly budget?: RequestBudget;
   progress(update: Progress): void;
 }
 

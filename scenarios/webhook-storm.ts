@@ -1,5 +1,6 @@
 import { faker } from '@faker-js/faker';
 import { z } from 'zod';
+import { isPocError } from '../harness/errors.js';
 import { ArrivalRate, type ArrivalRateResult } from '../harness/load/arrival-rate.js';
 import type { Finding } from '../harness/runs/findings.js';
 import { LatencyHistogram } from '../harness/telemetry/histogram.js';
@@ -184,6 +185,7 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
       webhookSecret: target.credentials.webhookSecret,
       signal,
       settings: target.settings,
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
       onCall: (call) => {
         counters.requests++;
         counters.retries += call.retries;
@@ -237,6 +239,9 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
       return { seqs, inputs };
     };
     let writeErrors = 0;
+    // Stops the load on Ctrl-C or when the request budget is spent.
+    const load = new AbortController();
+    signal.addEventListener('abort', () => load.abort(), { once: true });
     const write = async (
       count: number,
       intendedAt: number,
@@ -247,6 +252,13 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
         await via(inputs);
         for (const s of seqs) observer.written.add(s);
       } catch (err) {
+        if (isPocError(err) && err.code === 'POC_ERR_BUDGET_EXHAUSTED') {
+          // Not a vendor error: we chose to stop spending its quota. The load stops; deliveries
+          // of what was written are still awaited.
+          if (!load.signal.aborted) notes.push(`${err.message}; the load stopped early`);
+          load.abort();
+          return;
+        }
         writeErrors += seqs.length;
         ctx.log.debug({ err: (err as Error).message }, 'write failed');
         throw err;
@@ -265,7 +277,7 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
         iterationsPerSec,
         durationMs: opts.durationMs,
         maxInFlight: 64,
-        signal,
+        signal: load.signal,
         iteration: (_i, intendedAt) => write(batch, intendedAt, via),
       }).run();
     };

@@ -22,6 +22,8 @@ export interface RunFlags {
   dataDir: string;
   receiverPort: number;
   publicUrl?: string;
+  maxRequests?: number;
+  maxQuotaShare?: number;
 }
 
 /**
@@ -69,6 +71,9 @@ export async function runCommand(
       dataDir: flags.dataDir,
       receiverPort: flags.receiverPort,
       publicUrl: flags.publicUrl,
+      maxRequests: flags.maxRequests,
+      // A live vendor's daily quota is shared with real integrations: spend a fifth at most by default.
+      maxQuotaShare: flags.maxQuotaShare ?? (flags.live ? 0.2 : undefined),
       config: {
         scenario: scenario.id,
         vendor: vendor.profile.id,

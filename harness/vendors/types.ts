@@ -1,3 +1,5 @@
+import type { RequestBudget } from '../pipeline/outbound/budget.js';
+
 /**
  * What poc knows about a vendor, and how it talks to it. The same adapter serves the live
  * sandbox and the embedded mock: only the base URL and the credentials differ.
@@ -162,6 +164,8 @@ export interface ApiConnection {
   readonly fetch?: typeof fetch;
   readonly signal?: AbortSignal;
   readonly onCall?: (call: ApiCallOutcome) => void;
+  /** The run's request budget; every attempt spends from it. */
+  readonly budget?: RequestBudget;
   /** Vendor-specific settings that are not secrets (HubSpot's app id, say). */
   readonly settings?: Readonly<Record<string, string>>;
 }

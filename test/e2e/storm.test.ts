@@ -131,4 +131,33 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     expect(f('api.retries_count')).toBeGreaterThan(0);
     expect(f('webhook.latency_max_ms')).toBeGreaterThan(700);
   });
+
+  it('stops spending the vendor’s API at --max-requests, keeps what was written, and says so', async () => {
+    const result = await runCli([
+      'run',
+      'webhook-storm',
+      '--vendor',
+      'hubspot',
+      '--rate',
+      '1000',
+      '--duration',
+      '20s',
+      '--grace',
+      '10s',
+      '--max-requests',
+      '25',
+      '--json',
+      '--data-dir',
+      data.path,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as StormJson & { notes: string[] };
+    const f = (key: string) => json.findings[key]?.value ?? Number.NaN;
+    expect(f('api.requests_count')).toBeLessThanOrEqual(25);
+    expect(f('webhook.events_sent_count')).toBeGreaterThan(0);
+    expect(f('webhook.loss_count')).toBe(0);
+    expect(json.notes.join('\n')).toMatch(
+      /request budget \(25, from --max-requests 25\) is spent; nothing more is sent; the load stopped early/,
+    );
+  });
 });

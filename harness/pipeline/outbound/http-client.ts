@@ -1,5 +1,6 @@
 import { PocError } from '../../errors.js';
 import type { ApiCallOutcome } from '../../vendors/types.js';
+import type { RequestBudget } from './budget.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 
 export interface HttpClientOptions {
@@ -9,6 +10,8 @@ export interface HttpClientOptions {
   readonly fetch?: typeof fetch;
   readonly signal?: AbortSignal;
   readonly onCall?: (call: ApiCallOutcome) => void;
+  /** Every attempt, retries included, spends one request of it. */
+  readonly budget?: RequestBudget;
 }
 
 export interface JsonResponse {
@@ -39,6 +42,7 @@ export function createHttpClient(options: HttpClientOptions) {
     const result = await withRetry(
       policy,
       async () => {
+        options.budget?.take(operation);
         const res = await doFetch(`${base}${path}`, init);
         const text = await res.text();
         return { value: text, status: res.status, retryAfter: res.headers.get('retry-after') };

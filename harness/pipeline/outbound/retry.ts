@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isPocError } from '../../errors.js';
 
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -60,7 +61,8 @@ export async function withRetry<T>(
     try {
       outcome = await attempt();
     } catch (err) {
-      if (signal?.aborted) throw err;
+      // An abort or a spent budget ends the call; only transport errors are worth a retry.
+      if (signal?.aborted || isPocError(err)) throw err;
       error = err;
     }
     if (outcome && !isRetryableStatus(outcome.status)) return { ...outcome, retries: retry };

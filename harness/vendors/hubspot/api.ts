@@ -16,6 +16,7 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
     ...(connection.fetch ? { fetch: connection.fetch } : {}),
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
+    ...(connection.budget ? { budget: connection.budget } : {}),
   });
   const appId = connection.settings?.appId ?? '1';
 

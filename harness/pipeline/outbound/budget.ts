@@ -1,0 +1,55 @@
+import { PocError } from '../../errors.js';
+
+/**
+ * A run's allowance of vendor API requests, shared by every caller and counting retries: on a
+ * live sandbox each request spends the vendor's daily quota, which costs money and is shared
+ * with the team's real integrations.
+ */
+export class RequestBudget {
+  private used = 0;
+
+  constructor(
+    readonly limit: number,
+    /** Where the limit comes from, for the error message: "--max-requests 500". */
+    readonly origin: string,
+  ) {}
+
+  get spent(): number {
+    return this.used;
+  }
+
+  get exhausted(): boolean {
+    return this.used >= this.limit;
+  }
+
+  /** Spends one request, or throws POC_ERR_BUDGET_EXHAUSTED before the request is sent. */
+  take(operation: string): void {
+    if (this.used >= this.limit) {
+      throw new PocError(
+        'POC_ERR_BUDGET_EXHAUSTED',
+        `${operation}: the request budget (${this.limit}, from ${this.origin}) is spent; nothing more is sent`,
+      );
+    }
+    this.used++;
+  }
+}
+
+/** The tighter of --max-requests and --max-quota-share of the vendor's documented daily quota. */
+export function budgetFor(
+  maxRequests: number | undefined,
+  maxQuotaShare: number | undefined,
+  dailyQuota: number | undefined,
+): RequestBudget | undefined {
+  const fromShare =
+    maxQuotaShare !== undefined && dailyQuota !== undefined
+      ? Math.floor(maxQuotaShare * dailyQuota)
+      : undefined;
+  if (maxRequests === undefined && fromShare === undefined) return undefined;
+  if (fromShare === undefined || (maxRequests !== undefined && maxRequests <= fromShare)) {
+    return new RequestBudget(maxRequests ?? 0, `--max-requests ${maxRequests}`);
+  }
+  return new RequestBudget(
+    fromShare,
+    `--max-quota-share ${maxQuotaShare} of the documented daily quota ${dailyQuota}`,
+  );
+}
