@@ -1,6 +1,8 @@
 import { SCENARIOS } from '../../scenarios/index.js';
+import { formatDuration } from '../duration.js';
 import { RunStore } from '../runs/run-store.js';
 import { VENDORS } from '../vendors/index.js';
+import type { Documented, VendorProfile } from '../vendors/types.js';
 
 /** `poc list scenarios|vendors|runs`. */
 export async function listCommand(
@@ -19,20 +21,9 @@ export async function listCommand(
       .join('');
   }
   if (what === 'vendors') {
-    const rows = Object.values(VENDORS).map((v) => ({
-      id: v.profile.id,
-      name: v.profile.name,
-      webhooks: v.profile.webhooks.scheme.value,
-      replay: v.profile.webhooks.replay.value,
-      env: v.profile.credentialsEnv,
-    }));
-    if (opts.json) return `${JSON.stringify(rows, null, 2)}\n`;
-    return rows
-      .map(
-        (r) =>
-          `${r.id.padEnd(12)} ${r.name.padEnd(12)} webhooks: ${r.webhooks}, replay: ${r.replay}; live credentials: ${r.env.token}, ${r.env.webhookSecret}\n`,
-      )
-      .join('');
+    const profiles = Object.values(VENDORS).map((v) => v.profile);
+    if (opts.json) return `${JSON.stringify(profiles, null, 2)}\n`;
+    return profiles.map(describeVendor).join('\n');
   }
   const store = new RunStore(opts.dataDir);
   try {
@@ -49,4 +40,30 @@ export async function listCommand(
   } finally {
     store.close();
   }
+}
+
+function fact<T>(d: Documented<T>, show: (v: T) => string = String): string {
+  return `${show(d.value)} [${d.confidence}]`;
+}
+
+/** One vendor as procurement and engineers need it: what it supports and where that is written. */
+function describeVendor(p: VendorProfile): string {
+  const w = p.webhooks;
+  const limits = p.rateLimits.map(
+    (l) => `${l.value.requests}/${formatDuration(l.value.windowMs)} ${l.value.name} [${l.confidence}]`,
+  );
+  const sources = new Set(
+    [p.batchMax, ...p.rateLimits, w.scheme, w.batchMax, w.retry, w.replay].map((d) => d.source),
+  );
+  return [
+    `${p.id} — ${p.name}`,
+    `  webhooks:   ${fact(w.scheme)}, up to ${fact(w.batchMax)} events per request, ${fact(w.concurrency)} in flight`,
+    `  retries:    ${fact(w.retry, (r) => `${r.delaysMs.length} over ${formatDuration(r.delaysMs.reduce((a, b) => a + b, 0))}, timeout ${formatDuration(r.timeoutMs)}`)}`,
+    `  replay:     ${fact(w.replay)}`,
+    `  API batch:  ${fact(p.batchMax)} records per call`,
+    `  limits:     ${limits.join('; ')}`,
+    `  live creds: ${p.credentialsEnv.token}, ${p.credentialsEnv.webhookSecret}`,
+    `  sources:    ${[...sources].join(', ')}`,
+    '',
+  ].join('\n');
 }

@@ -22,9 +22,14 @@ describe('poc CLI', () => {
     expect(scenarios.stdout).toMatch(/^webhook-storm\s/m);
     expect(scenarios.stdout).toContain('webhook.latency_p99_ms');
     const vendors = await runCli(['list', 'vendors', '--json']);
-    expect(JSON.parse(vendors.stdout)).toEqual([
-      expect.objectContaining({ id: 'hubspot', webhooks: 'hubspot-v3', replay: 'none' }),
-    ]);
+    const hubspot = (
+      JSON.parse(vendors.stdout) as { id: string; webhooks: { scheme: { value: string } } }[]
+    ).find((v) => v.id === 'hubspot');
+    expect(hubspot?.webhooks.scheme.value).toBe('hubspot-v3');
+    const table = await runCli(['list', 'vendors']);
+    expect(table.stdout).toMatch(/^hubspot — HubSpot$/m);
+    expect(table.stdout).toMatch(/limits: +190\/10s ten_secondly_rolling \[verified\]/);
+    expect(table.stdout).toContain('sources:    https://developers.hubspot.com/');
   });
 
   it.each([

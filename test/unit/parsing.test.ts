@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../harness/duration.js';
+import { formatDuration, parseDuration } from '../../harness/duration.js';
 import { evaluate, parseThreshold } from '../../harness/runs/thresholds.js';
 import { parseHubspotDelivery } from '../../harness/vendors/hubspot/events.js';
 import { MalformedDeliveryError } from '../../harness/vendors/types.js';
@@ -11,6 +11,12 @@ describe('durations', () => {
     expect(parseDuration('30s', 'x')).toBe(30_000);
     expect(parseDuration('1h30m', 'x')).toBe(5_400_000);
     expect(parseDuration('2d', 'x')).toBe(172_800_000);
+  });
+  it('formats the two largest units', () => {
+    expect(formatDuration(250)).toBe('250ms');
+    expect(formatDuration(1500)).toBe('1.5s');
+    expect(formatDuration(85_470_000)).toBe('23h44m');
+    expect(formatDuration(86_400_000)).toBe('1d');
   });
   it('names the field and the accepted form on bad input', () => {
     expect(() => parseDuration('10 seconds', '--duration')).toThrow(
