@@ -158,6 +158,20 @@ Examples:
     });
 
   program
+    .command('doctor')
+    .description('Check connectivity, credentials and scopes for a vendor, and say what is missing.')
+    .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
+    .option('--live', 'check the vendor’s sandbox with the credentials in env', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ poc doctor --vendor hubspot\n  $ POC_HUBSPOT_ACCESS_TOKEN=... POC_HUBSPOT_CLIENT_SECRET=... poc doctor --vendor hubspot --live',
+    )
+    .action(async (opts) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      process.exitCode = await doctorCommand(opts, (line) => process.stdout.write(`${line}\n`));
+    });
+
+  program
     .command('mock-vendor')
     .description('Serve an emulated vendor (API, limits, webhook delivery, faults) on loopback.')
     .requiredOption('--vendor <id>', 'vendor profile to emulate')

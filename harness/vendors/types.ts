@@ -83,6 +83,15 @@ export interface CrmApi {
   batchUpsert(objectType: string, inputs: readonly RecordInput[]): Promise<BatchUpsertResult>;
   /** Points the vendor's outbound events at `targetUrl`. */
   configureWebhooks(targetUrl: string, request: SubscriptionRequest): Promise<void>;
+  /** Read-only checks of connectivity, credentials and scopes, for `poc doctor`. */
+  checkAccess?(): Promise<AccessCheck[]>;
+}
+
+export interface AccessCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was found, or what is missing and how to fix it. Never a secret. */
+  readonly detail: string;
 }
 
 /** A webhook request exactly as it reached the receiver; `body` is the raw bytes. */

@@ -64,6 +64,24 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
           ),
         );
     }
+    const missing = missingScope(mock.settings.scopes, req.method, req.url);
+    if (missing) {
+      return reply.code(403).send(
+        hubspotError(
+          'MISSING_SCOPES',
+          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+          {
+            errors: [
+              {
+                message: 'One or more of the following scopes are required.',
+                context: { requiredScopes: [missing] },
+              },
+            ],
+            links: { scopes: 'https://developers.hubspot.com/scopes' },
+          },
+        ),
+      );
+    }
     const now = Date.now();
     if (!mock.daily.tryTake(now)) {
       mock.truth.rateLimited++;
@@ -89,6 +107,24 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     }
     limitHeaders(mock, reply, now);
   });
+
+  // Private-app token introspection: which portal and scopes a token carries.
+  app.post<{ Body: { tokenKey?: string } }>(
+    '/oauth/v2/private-apps/get/access-token-info',
+    async (req, reply) => {
+      if (req.body?.tokenKey !== mock.credentials.token) {
+        return reply
+          .code(401)
+          .send(hubspotError('INVALID_AUTHENTICATION', 'The access token is invalid or revoked.'));
+      }
+      return {
+        userId: 1,
+        hubId: mock.settings.portalId,
+        appId: mock.settings.appId,
+        scopes: mock.settings.scopes,
+      };
+    },
+  );
 
   app.post<{ Params: ObjectParams; Body: { properties?: Record<string, unknown> } }>(
     '/crm/v3/objects/:objectType',
@@ -245,4 +281,13 @@ function validateBatch(inputs: unknown, max: number, needsId: boolean): string |
     }
   }
   return undefined;
+}
+
+/** The scope a CRM call needs (`crm.objects.contacts.write`...), if the token lacks it. */
+function missingScope(granted: readonly string[], method: string, url: string): string | undefined {
+  const m = /^\/crm\/v3\/objects\/([a-z]+)(\/[^?]*)?/.exec(url);
+  if (!m) return undefined;
+  const isRead = method === 'GET' || m[2] === '/search' || m[2] === '/batch/read';
+  const needed = `crm.objects.${m[1]}.${isRead ? 'read' : 'write'}`;
+  return granted.includes(needed) ? undefined : needed;
 }

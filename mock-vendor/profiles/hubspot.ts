@@ -17,6 +17,8 @@ export interface HubspotMockSettings {
   timeoutMs: number;
   retryDelaysMs: readonly number[];
   retryJitter: number;
+  /** Scopes granted to the private app's token; a call outside them gets 403 MISSING_SCOPES. */
+  scopes: readonly string[];
 }
 
 export function defaultHubspotSettings(): HubspotMockSettings {
@@ -34,5 +36,9 @@ export function defaultHubspotSettings(): HubspotMockSettings {
     timeoutMs: webhooks.retry.value.timeoutMs,
     retryDelaysMs: webhooks.retry.value.delaysMs,
     retryJitter: webhooks.retry.value.jitter,
+    scopes: ['contacts', 'companies', 'deals'].flatMap((o) => [
+      `crm.objects.${o}.read`,
+      `crm.objects.${o}.write`,
+    ]),
   };
 }

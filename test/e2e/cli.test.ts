@@ -159,4 +159,24 @@ describe('poc CLI', () => {
       data.remove();
     }
   });
+
+  it('doctor checks token, scopes and API access, and names what is missing', async () => {
+    const ok = await runCli(['doctor', '--vendor', 'hubspot']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('✓ scopes: has crm.objects.contacts.read, crm.objects.contacts.write');
+    const narrow = await runCli(['doctor', '--vendor', 'hubspot'], {
+      env: { POC_MOCK_SETTINGS: JSON.stringify({ scopes: ['crm.objects.contacts.read'] }) },
+    });
+    expect(narrow.code).toBe(1);
+    expect(narrow.stdout).toContain(
+      '✗ scopes: missing crm.objects.contacts.write: add them to the private app',
+    );
+    const live = await runCli(['doctor', '--vendor', 'hubspot', '--live'], {
+      env: { POC_HUBSPOT_ACCESS_TOKEN: '', POC_HUBSPOT_CLIENT_SECRET: 'set-but-secret-value' },
+    });
+    expect(live.code).toBe(2);
+    expect(live.stdout).toContain('✗ credentials: POC_HUBSPOT_ACCESS_TOKEN is not set');
+    expect(live.stdout).toContain('✓ credentials: POC_HUBSPOT_CLIENT_SECRET is set');
+    expect(live.stdout + live.stderr).not.toContain('set-but-secret-value');
+  });
 });

@@ -40,6 +40,26 @@ describe('mock HubSpot on the wire', () => {
     expect(page.paging?.next?.after).toBeDefined();
   });
 
+  it('refuses a call outside the token’s scopes with HubSpot’s 403 MISSING_SCOPES', async () => {
+    const narrow = await startMockHubspot({ settings: { scopes: ['crm.objects.contacts.read'] } });
+    try {
+      const headers = { authorization: `Bearer ${narrow.token}`, 'content-type': 'application/json' };
+      expect((await fetch(`${narrow.url}/crm/v3/objects/contacts`, { headers })).status).toBe(200);
+      const res = await fetch(`${narrow.url}/crm/v3/objects/contacts`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ properties: { email: 'x@y.z' } }),
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({
+        category: 'MISSING_SCOPES',
+        errors: [{ context: { requiredScopes: ['crm.objects.contacts.write'] } }],
+      });
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('answers a wrong token with HubSpot’s 401 body', async () => {
     const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, {
       headers: { authorization: 'Bearer nope' },

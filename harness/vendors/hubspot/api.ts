@@ -1,5 +1,12 @@
 import { createHttpClient } from '../../pipeline/outbound/http-client.js';
-import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, SubscriptionRequest } from '../types.js';
+import type {
+  AccessCheck,
+  ApiConnection,
+  BatchUpsertResult,
+  CrmApi,
+  RecordInput,
+  SubscriptionRequest,
+} from '../types.js';
 import { HUBSPOT_ID_PROPERTY, subscriptionPrefix } from './fields.js';
 
 interface BatchResponse {
@@ -7,6 +14,9 @@ interface BatchResponse {
   errors?: unknown[];
   numErrors?: number;
 }
+
+/** What webhook-storm and the other scenarios need from a private app's token. */
+const REQUIRED_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write'];
 
 /** HubSpot CRM v3 over plain fetch; the same calls reach the live API and the mock. */
 export function hubspotApi(connection: ApiConnection): CrmApi {
@@ -64,6 +74,36 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
           active: true,
         });
       }
+    },
+
+    async checkAccess(): Promise<AccessCheck[]> {
+      const checks: AccessCheck[] = [];
+      try {
+        const info = (await request('token.info', 'POST', '/oauth/v2/private-apps/get/access-token-info', {
+          tokenKey: connection.token,
+        })) as { body: { hubId?: number; scopes?: string[] } };
+        const scopes = info.body.scopes ?? [];
+        checks.push({ name: 'token', ok: true, detail: `valid for portal ${info.body.hubId ?? '?'}` });
+        const missing = REQUIRED_SCOPES.filter((s) => !scopes.includes(s));
+        checks.push({
+          name: 'scopes',
+          ok: missing.length === 0,
+          detail:
+            missing.length === 0
+              ? `has ${REQUIRED_SCOPES.join(', ')}`
+              : `missing ${missing.join(', ')}: add them to the private app`,
+        });
+      } catch (err) {
+        checks.push({ name: 'token', ok: false, detail: (err as Error).message });
+        return checks;
+      }
+      try {
+        await request('contacts.list', 'GET', '/crm/v3/objects/contacts?limit=1');
+        checks.push({ name: 'crm api', ok: true, detail: 'GET /crm/v3/objects/contacts answered 200' });
+      } catch (err) {
+        checks.push({ name: 'crm api', ok: false, detail: (err as Error).message });
+      }
+      return checks;
     },
   };
 }
