@@ -190,6 +190,11 @@ Examples:
       [],
     )
     .option('--data-dir <dir>', 'where generated credentials are written', '.poc')
+    .option(
+      '--seed-records <n>',
+      'start with n messy, realistic contacts (fixed faker seed)',
+      positiveNumber('--seed-records'),
+    )
     .addOption(
       new Option('--signature-version <v>', 'webhook signature scheme the mock sends (HubSpot: v1, v2, v3)')
         .choices(['v1', 'v2', 'v3'])

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type DeliveryFaults, parseFaults } from './faults.js';
 import type { CanonicalInput, MockInstance } from './profile.js';
+import { seedContacts } from './seed.js';
 import type { GroundTruth } from './truth.js';
 
 /**
@@ -50,6 +51,21 @@ export function registerAdminRoutes(
       }
       mock.firehose(objectType, inputs, Date.now());
       return { applied: inputs.length };
+    },
+  );
+
+  // Realistic, messy records from a fixed seed (mock-vendor/seed.ts), made as the vendor's own
+  // imports would be; seed before subscribing and no events are sent for them.
+  app.post<{ Body: { objectType?: string; count?: number; seed?: number } }>(
+    '/__admin/seed',
+    async (req, reply) => {
+      const count = req.body?.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1_000_000) {
+        return reply.code(400).send({ error: 'count must be an integer from 1 to 1000000' });
+      }
+      const inputs = seedContacts(count, req.body?.seed);
+      mock.firehose(req.body?.objectType ?? 'contacts', inputs, Date.now());
+      return { seeded: inputs.length };
     },
   );
 }

@@ -16,6 +16,7 @@ export interface MockVendorFlags {
   dataDir: string;
   readyLine?: boolean;
   signatureVersion: 'v1' | 'v2' | 'v3';
+  seedRecords?: number;
 }
 
 /** `poc mock-vendor`: the emulated vendor as a standalone server, until SIGINT/SIGTERM. */
@@ -58,6 +59,13 @@ export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
       throw new PocError('POC_ERR_PORT_IN_USE', `--port: ${flags.port} is already in use`);
     }
     throw err;
+  }
+  if (flags.seedRecords) {
+    await mock.app.inject({
+      method: 'POST',
+      url: '/__admin/seed',
+      payload: { count: Math.floor(flags.seedRecords) },
+    });
   }
   if (flags.readyLine) {
     process.stdout.write(`${JSON.stringify({ event: 'ready', url })}\n`);

@@ -60,6 +60,21 @@ describe('mock HubSpot on the wire', () => {
     }
   });
 
+  it('seeds messy contacts from a fixed seed, readable through the API', async () => {
+    const seeded = await fetch(`${mock.url}/__admin/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 80 }),
+    });
+    expect(await seeded.json()).toEqual({ seeded: 80 });
+    const client = new Client({ accessToken: mock.token, basePath: mock.url, numberOfApiCallRetries: 0 });
+    const page = await client.crm.contacts.basicApi.getPage(100);
+    expect(page.results).toHaveLength(80);
+    const names = page.results.map((r) => `${r.properties.firstname}${r.properties.lastname}`).join('');
+    expect([...names].some((ch) => (ch.codePointAt(0) ?? 0) > 127)).toBe(true);
+    expect(page.results.some((r) => !/^\+\d+$/.test(r.properties.phone ?? ''))).toBe(true);
+  });
+
   it('answers a wrong token with HubSpot’s 401 body', async () => {
     const res = await fetch(`${mock.url}/crm/v3/objects/contacts`, {
       headers: { authorization: 'Bearer nope' },
