@@ -27,6 +27,10 @@ export class RecordStore {
     return this.byId.size;
   }
 
+  all(): IterableIterator<MockRecord> {
+    return this.byId.values();
+  }
+
   get(id: string): MockRecord | undefined {
     return this.byId.get(id);
   }

@@ -29,6 +29,7 @@ export class HubspotMock {
   readonly webhooks: HubspotWebhooks;
   readonly engine: DeliveryEngine<HubspotEvent>;
   readonly limiter: RollingWindowLimiter;
+  readonly searchLimiter: RollingWindowLimiter;
   readonly daily: DailyQuota;
 
   constructor(
@@ -40,6 +41,7 @@ export class HubspotMock {
   ) {
     this.webhooks = new HubspotWebhooks(settings);
     this.limiter = new RollingWindowLimiter(settings.tenSecondlyLimit, 10_000);
+    this.searchLimiter = new RollingWindowLimiter(settings.searchPerSecond, 1000, 10);
     this.daily = new DailyQuota(settings.dailyLimit);
     this.engine = new DeliveryEngine(
       hubspotDeliveryFormat(settings, credentials.clientSecret),

@@ -2,6 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MockRecord } from '../records.js';
 import { hubspotError } from './errors.js';
 import { type HubspotMock, OBJECT_TYPES, type ObjectType, type UpsertInput } from './mock.js';
+import { invalidSearch, type SearchRequest, search } from './search.js';
+
+const DEFAULT_SEARCH_PROPERTIES = [
+  'createdate',
+  'email',
+  'firstname',
+  'hs_object_id',
+  'lastmodifieddate',
+  'lastname',
+];
 
 interface ObjectParams {
   objectType: string;
@@ -83,6 +93,18 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       );
     }
     const now = Date.now();
+    // Search is limited on its own, per second, and its answers carry no rate-limit headers.
+    if (/^\/crm\/v3\/objects\/[a-z]+\/search/.test(req.url)) {
+      if (mock.searchLimiter.tryTake(now)) return;
+      mock.truth.rateLimited++;
+      return reply.code(429).send({
+        status: 'error',
+        message: 'You have reached your secondly limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: crypto.randomUUID(),
+        policyName: 'SECONDLY',
+      });
+    }
     if (!mock.daily.tryTake(now)) {
       mock.truth.rateLimited++;
       limitHeaders(mock, reply, now);
@@ -151,6 +173,32 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
           ? { next: { after: last.id, link: `/crm/v3/objects/${type}?after=${last.id}` } }
           : undefined;
       return { results, ...(next ? { paging: next } : {}) };
+    },
+  );
+
+  app.post<{ Params: ObjectParams; Body: SearchRequest }>(
+    '/crm/v3/objects/:objectType/search',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const body = req.body ?? {};
+      const invalid = invalidSearch(body);
+      if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
+      const { total, page, nextAfter } = search(mock.store(type).all(), body);
+      // Without `properties`, HubSpot returns a fixed default set (search-the-crm reference).
+      const wanted = body.properties?.length ? body.properties : DEFAULT_SEARCH_PROPERTIES;
+      return {
+        total,
+        results: page.map((r) => {
+          const o = toApiObject(r);
+          const all: Record<string, string> = o.properties;
+          const properties = Object.fromEntries(
+            [...wanted, 'hs_object_id', 'createdate', 'lastmodifieddate'].map((p) => [p, all[p] ?? null]),
+          );
+          return { ...o, properties };
+        }),
+        ...(nextAfter ? { paging: { next: { after: nextAfter } } } : {}),
+      };
     },
   );
 

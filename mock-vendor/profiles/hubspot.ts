@@ -19,6 +19,8 @@ export interface HubspotMockSettings {
   retryJitter: number;
   /** Scopes granted to the private app's token; a call outside them gets 403 MISSING_SCOPES. */
   scopes: readonly string[];
+  /** CRM search has its own limit per token (4 requests/s, changelog crm-search-api-rate-limit-increase). */
+  searchPerSecond: number;
 }
 
 export function defaultHubspotSettings(): HubspotMockSettings {
@@ -36,6 +38,7 @@ export function defaultHubspotSettings(): HubspotMockSettings {
     timeoutMs: webhooks.retry.value.timeoutMs,
     retryDelaysMs: webhooks.retry.value.delaysMs,
     retryJitter: webhooks.retry.value.jitter,
+    searchPerSecond: 4,
     scopes: ['contacts', 'companies', 'deals'].flatMap((o) => [
       `crm.objects.${o}.read`,
       `crm.objects.${o}.write`,

@@ -1,4 +1,7 @@
-import { Client } from '@hubspot/api-client';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Signature } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
 import { type StartedMock, startMockHubspot, startReceiver } from '../helpers/servers.js';
@@ -73,6 +76,105 @@ describe('mock HubSpot on the wire', () => {
     const names = page.results.map((r) => `${r.properties.firstname}${r.properties.lastname}`).join('');
     expect([...names].some((ch) => (ch.codePointAt(0) ?? 0) > 127)).toBe(true);
     expect(page.results.some((r) => !/^\+\d+$/.test(r.properties.phone ?? ''))).toBe(true);
+  });
+
+  it('serves the SDK’s update and search, with filters and `after` paging', async () => {
+    const client = new Client({ accessToken: mock.token, basePath: mock.url, numberOfApiCallRetries: 0 });
+    const inputs = Array.from({ length: 30 }, (_, i) => ({
+      id: `s${i}@x.io`,
+      idProperty: 'email',
+      properties: { firstname: i % 2 === 0 ? 'Even' : 'Odd', lifecyclestage: 'lead' },
+    }));
+    const upserted = await client.crm.contacts.batchApi.upsert({ inputs });
+    const first = upserted.results.find((r) => r.properties.email === 's0@x.io');
+    const updated = await client.crm.contacts.basicApi.update(first?.id ?? '', {
+      properties: { lifecyclestage: 'customer' },
+    });
+    expect(updated.properties.lifecyclestage).toBe('customer');
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await client.crm.contacts.searchApi.doSearch({
+        filterGroups: [
+          { filters: [{ propertyName: 'firstname', operator: FilterOperatorEnum.Eq, value: 'Even' }] },
+        ],
+        sorts: ['email'],
+        properties: ['email', 'firstname'],
+        limit: 4,
+        ...(after ? { after } : {}),
+      });
+      expect(page.total).toBe(15);
+      seen.push(...page.results.map((r) => r.properties.email ?? ''));
+      after = page.paging?.next?.after;
+    } while (after);
+    expect(seen).toHaveLength(15);
+    expect(new Set(seen).size).toBe(15);
+    expect(seen).toEqual([...seen].sort());
+  });
+
+  it('signs deliveries that HubSpot’s own Signature helper accepts (v3)', async () => {
+    const captured: { headers: Record<string, string | string[] | undefined>; body: string; url: string }[] =
+      [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        captured.push({ headers: req.headers, body, url: `http://${req.headers.host}${req.url}` });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const address = server.address() as AddressInfo;
+      const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
+      await api.configureWebhooks(`http://127.0.0.1:${address.port}/hooks?source=hubspot`, SEQ_SUBSCRIPTION);
+      await api.batchUpsert('contacts', [{ externalId: 'sig@x.io', fields: { poc_seq: 'x' } }]);
+      await waitUntil(() => captured.length > 0);
+      const delivery = captured[0];
+      expect(
+        Signature.isValid({
+          signatureVersion: 'v3',
+          signature: String(delivery?.headers['x-hubspot-signature-v3']),
+          clientSecret: mock.secret,
+          requestBody: delivery?.body ?? '',
+          url: delivery?.url ?? '',
+          method: 'POST',
+          timestamp: Number(delivery?.headers['x-hubspot-request-timestamp']),
+        }),
+      ).toBe(true);
+      expect(
+        Signature.isValid({
+          signatureVersion: 'v3',
+          signature: String(delivery?.headers['x-hubspot-signature-v3']),
+          clientSecret: 'another-secret',
+          requestBody: delivery?.body ?? '',
+          url: delivery?.url ?? '',
+          method: 'POST',
+          timestamp: Number(delivery?.headers['x-hubspot-request-timestamp']),
+        }),
+      ).toBe(false);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('limits search on its own (4/s) without the standard rate-limit headers', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${mock.url}/crm/v3/objects/contacts/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${mock.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ limit: 1 }),
+      });
+      expect(res.headers.get('x-hubspot-ratelimit-remaining')).toBeNull();
+      statuses.push(res.status);
+      if (res.status === 429) expect(await res.json()).toMatchObject({ policyName: 'SECONDLY' });
+      else await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(statuses.slice(4)).toContain(429);
   });
 
   it('answers a wrong token with HubSpot’s 401 body', async () => {
