@@ -162,7 +162,7 @@ describe('mock HubSpot on the wire', () => {
 
   it('limits search on its own (4/s) without the standard rate-limit headers', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 10; i++) {
       const res = await fetch(`${mock.url}/crm/v3/objects/contacts/search`, {
         method: 'POST',
         headers: { authorization: `Bearer ${mock.token}`, 'content-type': 'application/json' },
