@@ -4,7 +4,13 @@ import { ERRORS, PocError } from '../../harness/errors.js';
 import { backoffMs, isRetryableStatus } from '../../harness/pipeline/outbound/retry.js';
 import { LatencyHistogram } from '../../harness/telemetry/histogram.js';
 import { SeqSet } from '../../harness/telemetry/seq-set.js';
-import { RollingWindowLimiter } from '../../mock-vendor/rate-limiter.js';
+import {
+  createLimiter,
+  FixedWindowLimiter,
+  type RequestLimiter,
+  RollingWindowLimiter,
+  TokenBucketLimiter,
+} from '../../mock-vendor/rate-limiter.js';
 
 describe('error table', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -65,5 +71,39 @@ describe('retry policy', () => {
     expect(backoffMs({ ...policy, random: () => 0.999 }, 2)).toBeCloseTo(399.6);
     expect(backoffMs({ ...policy, random: () => 0.999 }, 10)).toBeCloseTo(999);
     expect(backoffMs({ ...policy, random: () => 0 }, 3)).toBe(0);
+  });
+});
+
+describe('limiter styles', () => {
+  const admitted = (l: RequestLimiter, from: number, to: number, every: number) => {
+    let n = 0;
+    for (let t = from; t < to; t += every) if (l.tryTake(t)) n++;
+    return n;
+  };
+
+  it.each(['fixed', 'sliding', 'token-bucket'] as const)(
+    '%s admits limit/window on average and says when it resets',
+    (style) => {
+      const l = createLimiter({ style, limit: 50, windowMs: 1000 });
+      // Hammer it every ms for 10 s: the sustained rate shows, whatever the burst.
+      const n = admitted(l, 0, 10_000, 1);
+      expect(n).toBeGreaterThanOrEqual(style === 'token-bucket' ? 540 : 500);
+      expect(n).toBeLessThanOrEqual(550);
+      expect(l.remaining(9_999)).toBeLessThanOrEqual(1);
+      expect(l.resetInMs(9_999)).toBeGreaterThanOrEqual(0);
+      expect(l.resetInMs(9_999)).toBeLessThanOrEqual(1000);
+    },
+  );
+
+  it('differ in burst and recovery: fixed resets at the boundary, token bucket refills steadily', () => {
+    const fixed = new FixedWindowLimiter(10, 1000);
+    expect(admitted(fixed, 900, 901, 0.01)).toBe(10);
+    expect(fixed.resetInMs(950)).toBe(50);
+    expect(fixed.tryTake(1000)).toBe(true);
+    const bucket = new TokenBucketLimiter(10, 1000);
+    expect(admitted(bucket, 0, 1, 0.01)).toBe(10);
+    expect(bucket.tryTake(50)).toBe(false);
+    expect(bucket.resetInMs(50)).toBeCloseTo(50);
+    expect(bucket.tryTake(101)).toBe(true);
   });
 });
