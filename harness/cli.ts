@@ -158,6 +158,27 @@ Examples:
     });
 
   program
+    .command('plan')
+    .description('Plan work against a vendor’s limits.')
+    .addHelpText('after', '\nExamples:\n  $ poc plan migration --vendor hubspot --records 2000000')
+    .command('migration')
+    .description('API calls, time and daily quota an initial import needs, with the arithmetic shown.')
+    .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
+    .requiredOption('--records <n>', 'records per object type', positiveNumber('--records'))
+    .option('--objects <list>', 'object types: contacts, companies, deals', 'contacts')
+    .option('--headroom <share>', 'share of the limits the import may use', shareOption, 0.8)
+    .option('--data-dir <dir>', 'run store with earlier rate-limit-probe runs', '.poc')
+    .option('--json', 'print JSON', false)
+    .addHelpText(
+      'after',
+      '\nUses the sustained rate measured by the latest rate-limit-probe run of the vendor when there is one,\nthe documented limits otherwise.\n\nExamples:\n  $ poc plan migration --vendor hubspot --records 2000000\n  $ poc plan migration --vendor salesforce --records 2000000 --objects contacts,deals --json',
+    )
+    .action(async (opts) => {
+      const { planMigrationCommand } = await import('./commands/plan.js');
+      process.stdout.write(await planMigrationCommand(opts));
+    });
+
+  program
     .command('doctor')
     .description('Check connectivity, credentials and scopes for a vendor, and say what is missing.')
     .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')

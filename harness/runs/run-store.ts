@@ -115,6 +115,21 @@ export class RunStore {
     return { ...toMeta(row), findings, checks };
   }
 
+  /** The newest finding `key` of a finished run of `scenario` on `vendor`, with its run id. */
+  latestFinding(
+    vendor: string,
+    scenario: string,
+    key: string,
+  ): { runId: string; value: number; endedAt: string } | undefined {
+    return this.db
+      .prepare(
+        `SELECT r.id AS runId, f.value AS value, r.ended_at AS endedAt FROM findings f JOIN runs r ON r.id = f.run_id
+         WHERE r.vendor = ? AND r.scenario = ? AND f.key = ? AND r.status IN ('passed', 'failed')
+         ORDER BY r.started_at DESC LIMIT 1`,
+      )
+      .get(vendor, scenario, key) as { runId: string; value: number; endedAt: string } | undefined;
+  }
+
   close(): void {
     this.db.close();
   }

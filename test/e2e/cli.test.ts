@@ -179,4 +179,41 @@ describe('poc CLI', () => {
     expect(live.stdout).toContain('✓ credentials: POC_HUBSPOT_CLIENT_SECRET is set');
     expect(live.stdout + live.stderr).not.toContain('set-but-secret-value');
   });
+
+  it('plans a migration with its arithmetic, and rejects unknown object types', async () => {
+    const dir = tempDir();
+    try {
+      const plan = await runCli([
+        'plan',
+        'migration',
+        '--vendor',
+        'hubspot',
+        '--records',
+        '2000000',
+        '--data-dir',
+        dir.path,
+      ]);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toMatch(
+        /API calls +20,000 +1 object type\(s\) × ⌈2,000,000 records \/ 100 per batch call⌉/,
+      );
+      expect(plan.stdout).toContain('verdict: fits in one day');
+      const bad = await runCli([
+        'plan',
+        'migration',
+        '--vendor',
+        'hubspot',
+        '--records',
+        '10',
+        '--objects',
+        'tickets',
+        '--data-dir',
+        dir.path,
+      ]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--objects: "tickets" is not a list of contacts, companies, deals');
+    } finally {
+      dir.remove();
+    }
+  });
 });
