@@ -85,6 +85,33 @@ export interface CrmApi {
   configureWebhooks(targetUrl: string, request: SubscriptionRequest): Promise<void>;
   /** Read-only checks of connectivity, credentials and scopes, for `poc doctor`. */
   checkAccess?(): Promise<AccessCheck[]>;
+  /**
+   * One cheap read, never retried, for rate-limit-probe: says whether the vendor throttled it
+   * (in its own way: HubSpot 429, Salesforce 403 REQUEST_LIMIT_EXCEEDED) and what its limit
+   * headers claimed.
+   */
+  probe?(): Promise<ProbeResult>;
+}
+
+/** What a vendor's rate-limit headers claimed on one answer; absent fields were not sent. */
+export interface AdvertisedLimit {
+  readonly limit?: number;
+  readonly remaining?: number;
+  /** The window length the vendor states (HubSpot's Interval-Milliseconds). */
+  readonly windowMs?: number;
+  /** Time until the window resets, as stated. */
+  readonly resetMs?: number;
+  readonly dailyLimit?: number;
+  readonly dailyRemaining?: number;
+}
+
+export interface ProbeResult {
+  readonly status: number;
+  readonly throttled: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly advertised: AdvertisedLimit;
+  /** When the answer arrived (epoch ms). */
+  readonly at: number;
 }
 
 export interface AccessCheck {

@@ -2,7 +2,7 @@ import type { HubspotEvent } from '../../harness/vendors/hubspot/events.js';
 import { DeliveryEngine } from '../delivery-engine.js';
 import type { DeliveryFaults } from '../faults.js';
 import type { HubspotMockSettings } from '../profiles/hubspot.js';
-import { DailyQuota, RollingWindowLimiter } from '../rate-limiter.js';
+import { createLimiter, DailyQuota, type RequestLimiter, RollingWindowLimiter } from '../rate-limiter.js';
 import { type MockRecord, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { HubspotWebhooks, hubspotDeliveryFormat } from './webhooks.js';
@@ -28,7 +28,7 @@ export class HubspotMock {
   );
   readonly webhooks: HubspotWebhooks;
   readonly engine: DeliveryEngine<HubspotEvent>;
-  readonly limiter: RollingWindowLimiter;
+  readonly limiter: RequestLimiter;
   readonly searchLimiter: RollingWindowLimiter;
   readonly daily: DailyQuota;
 
@@ -40,7 +40,9 @@ export class HubspotMock {
     readonly truth: GroundTruth,
   ) {
     this.webhooks = new HubspotWebhooks(settings);
-    this.limiter = new RollingWindowLimiter(settings.tenSecondlyLimit, 10_000);
+    this.limiter = createLimiter(
+      settings.rateLimit ?? { style: 'sliding', limit: settings.tenSecondlyLimit, windowMs: 10_000 },
+    );
     this.searchLimiter = new RollingWindowLimiter(settings.searchPerSecond, 1000, 10);
     this.daily = new DailyQuota(settings.dailyLimit);
     this.engine = new DeliveryEngine(

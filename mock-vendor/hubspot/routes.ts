@@ -47,10 +47,14 @@ function objectType(
 }
 
 function limitHeaders(mock: HubspotMock, reply: FastifyReply, now: number): void {
+  const lies = mock.settings.headerLies;
   void reply.headers({
-    'x-hubspot-ratelimit-max': String(mock.settings.tenSecondlyLimit),
-    'x-hubspot-ratelimit-remaining': String(mock.limiter.remaining(now)),
-    'x-hubspot-ratelimit-interval-milliseconds': '10000',
+    // A test may make the headers lie (headerLies) to prove the probe catches it.
+    'x-hubspot-ratelimit-max': String(mock.limiter.limit + (lies?.limitOffset ?? 0)),
+    'x-hubspot-ratelimit-remaining': String(
+      Math.max(0, mock.limiter.remaining(now) + (lies?.remainingOffset ?? 0)),
+    ),
+    'x-hubspot-ratelimit-interval-milliseconds': String(lies?.windowMs ?? mock.limiter.windowMs),
     'x-hubspot-ratelimit-daily': String(mock.settings.dailyLimit),
     'x-hubspot-ratelimit-daily-remaining': String(mock.daily.remaining()),
   });

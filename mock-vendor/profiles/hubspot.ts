@@ -1,5 +1,6 @@
 import { hubspotProfile } from '../../harness/vendors/hubspot/profile.js';
 import type { HubspotSignatureVersion } from '../../harness/vendors/hubspot/signature.js';
+import type { LimiterSpec } from '../rate-limiter.js';
 
 /**
  * How the mock HubSpot behaves: this is ground truth. It starts from the documented facts and
@@ -21,6 +22,10 @@ export interface HubspotMockSettings {
   scopes: readonly string[];
   /** CRM search has its own limit per token (4 requests/s, changelog crm-search-api-rate-limit-increase). */
   searchPerSecond: number;
+  /** The short-window limiter; HubSpot's is a rolling ten-second window. Tests draw others. */
+  rateLimit?: LimiterSpec;
+  /** Make the limit headers lie (ground truth for the probe's honesty checks). */
+  headerLies?: { remainingOffset?: number; limitOffset?: number; windowMs?: number };
 }
 
 export function defaultHubspotSettings(): HubspotMockSettings {

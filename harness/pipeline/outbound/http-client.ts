@@ -75,3 +75,36 @@ function safeJson(text: string): unknown {
 }
 
 export type HttpRequest = ReturnType<typeof createHttpClient>;
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
+/**
+ * One request, no retry, no throw on 4xx/5xx: for probes that need to see the vendor's own
+ * over-limit answer. It still spends the budget and reports the call.
+ */
+export function createRawClient(options: HttpClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/$/, '');
+  return async function requestOnce(
+    operation: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<RawResponse> {
+    options.budget?.take(operation);
+    const started = performance.now();
+    const res = await doFetch(`${base}${path}`, {
+      method,
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const text = await res.text();
+    options.onCall?.({ operation, status: res.status, retries: 0, durationMs: performance.now() - started });
+    return { status: res.status, headers: res.headers, body: text };
+  };
+}

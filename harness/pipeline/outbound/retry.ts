@@ -24,8 +24,8 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-// Retry-After is the server telling us when it will accept us again: it beats any backoff guess.
-function retryAfterMs(header: string | null, now: number): number | undefined {
+/** Retry-After as ms: seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (header === null) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -70,6 +70,7 @@ export async function withRetry<T>(
       if (outcome) return { ...outcome, retries: retry };
       throw error;
     }
+    // Retry-After is the server telling us when it will accept us again: it beats any backoff guess.
     const wait = retryAfterMs(outcome?.retryAfter ?? null, Date.now()) ?? backoffMs(policy, retry);
     await sleep(Math.min(wait, policy.maxDelayMs), undefined, signal ? { signal } : undefined);
   }

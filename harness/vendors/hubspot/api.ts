@@ -1,9 +1,11 @@
-import { createHttpClient } from '../../pipeline/outbound/http-client.js';
+import { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { retryAfterMs } from '../../pipeline/outbound/retry.js';
 import type {
   AccessCheck,
   ApiConnection,
   BatchUpsertResult,
   CrmApi,
+  ProbeResult,
   RecordInput,
   SubscriptionRequest,
 } from '../types.js';
@@ -15,19 +17,30 @@ interface BatchResponse {
   numErrors?: number;
 }
 
+/** HubSpot's limit headers (shared/vendors.md §1.3); it sends no reset time, only the interval. */
+const LIMIT_HEADERS = {
+  limit: 'x-hubspot-ratelimit-max',
+  remaining: 'x-hubspot-ratelimit-remaining',
+  windowMs: 'x-hubspot-ratelimit-interval-milliseconds',
+  dailyLimit: 'x-hubspot-ratelimit-daily',
+  dailyRemaining: 'x-hubspot-ratelimit-daily-remaining',
+} as const;
+
 /** What webhook-storm and the other scenarios need from a private app's token. */
 const REQUIRED_SCOPES = ['crm.objects.contacts.read', 'crm.objects.contacts.write'];
 
 /** HubSpot CRM v3 over plain fetch; the same calls reach the live API and the mock. */
 export function hubspotApi(connection: ApiConnection): CrmApi {
-  const request = createHttpClient({
+  const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: { authorization: `Bearer ${connection.token}` },
     ...(connection.fetch ? { fetch: connection.fetch } : {}),
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
     ...(connection.budget ? { budget: connection.budget } : {}),
-  });
+  };
+  const request = createHttpClient(clientOptions);
+  const once = createRawClient(clientOptions);
   const appId = connection.settings?.appId ?? '1';
 
   return {
@@ -104,6 +117,26 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
         checks.push({ name: 'crm api', ok: false, detail: (err as Error).message });
       }
       return checks;
+    },
+
+    async probe(): Promise<ProbeResult> {
+      const res = await once('contacts.probe', 'GET', '/crm/v3/objects/contacts?limit=1');
+      const num = (name: string) => {
+        const v = res.headers.get(name);
+        return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
+      };
+      const advertised: Record<string, number> = {};
+      for (const [key, header] of Object.entries(LIMIT_HEADERS)) {
+        const v = num(header);
+        if (v !== undefined) advertised[key] = v;
+      }
+      return {
+        status: res.status,
+        throttled: res.status === 429,
+        retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+        advertised,
+        at: Date.now(),
+      };
     },
   };
 }
