@@ -3,7 +3,7 @@ import type { Progress, Scenario } from '../scenarios/types.js';
 import type { Logger } from './log.js';
 import { budgetFor } from './pipeline/outbound/budget.js';
 import { createPipeline } from './pipeline/pipeline.js';
-import type { Check, Finding, RunStatus } from './runs/findings.js';
+import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
 import { newRunId, RunStore } from './runs/run-store.js';
 import { evaluate, type Threshold } from './runs/thresholds.js';
 import { liveTarget } from './targets/live.js';
@@ -42,6 +42,7 @@ export interface RunOutcome {
   readonly findings: Finding[];
   readonly checks: Check[];
   readonly notes: string[];
+  readonly tables: ResultTable[];
   readonly runDir: string;
 }
 
@@ -81,6 +82,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     let findings: Finding[] = [];
     let checks: Check[] = [];
     let notes: string[] = [];
+    let tables: ResultTable[] = [];
     try {
       const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
       const budget = budgetFor(req.maxRequests, req.maxQuotaShare, daily?.requests);
@@ -100,10 +102,11 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       );
       findings = result.findings;
       notes = result.notes;
+      tables = result.tables ?? [];
       checks = evaluate([...result.defaultThresholds, ...req.thresholds], findings);
       status = req.signal.aborted ? 'aborted' : checks.every((c) => c.passed) ? 'passed' : 'failed';
     } finally {
-      store.end(runId, status, findings, checks);
+      store.end(runId, status, findings, checks, { notes, tables });
     }
     return {
       runId,
@@ -114,6 +117,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       findings,
       checks,
       notes,
+      tables,
       runDir,
     };
   } finally {

@@ -31,6 +31,8 @@ export interface DeliveryPolicy {
   retryJitter: number;
   /** Retry delays are divided by this, so a day of retries fits in a test. */
   timeScale: number;
+  /** When the mock started (fault windows count from it); the engine's creation when absent. */
+  startedAt?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export class DeliveryEngine<E> {
   private scheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private outageWait = false;
   targetUrl: string | undefined;
 
@@ -54,7 +56,9 @@ export class DeliveryEngine<E> {
     public faults: DeliveryFaults,
     private readonly truth: GroundTruth,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.startedAt = policy.startedAt ?? Date.now();
+  }
 
   get pending(): number {
     return this.queue.length - this.head + this.inFlight;

@@ -1,4 +1,5 @@
 import type { RunOutcome } from '../harness/runner.js';
+import { renderTable } from './table.js';
 
 function fmt(value: number | null, unit = ''): string {
   if (value === null) return 'n/a';
@@ -29,6 +30,7 @@ export function renderSummary(outcome: RunOutcome): string {
       );
     }
   }
+  for (const table of outcome.tables) lines.push('', renderTable(table));
   for (const note of outcome.notes) lines.push(`note: ${note}`);
   lines.push('');
   lines.push(`stored in ${outcome.runDir}; \`poc show ${outcome.runId}\` shows it again`);
@@ -46,6 +48,7 @@ export function summaryJson(outcome: RunOutcome): string {
       findings: Object.fromEntries(outcome.findings.map((f) => [f.key, { value: f.value, unit: f.unit }])),
       checks: outcome.checks,
       notes: outcome.notes,
+      tables: outcome.tables,
     },
     null,
     2,

@@ -1,10 +1,12 @@
 import { PocError } from '../harness/errors.js';
+import { rateLimitProbe } from './rate-limit-probe.js';
 import type { Scenario } from './types.js';
 import { webhookStorm } from './webhook-storm.js';
 
 /** The playbook's scenarios, by id. */
 export const SCENARIOS: Readonly<Record<string, Scenario<never>>> = {
   [webhookStorm.id]: webhookStorm as Scenario<never>,
+  [rateLimitProbe.id]: rateLimitProbe as Scenario<never>,
 };
 
 export function getScenario(id: string): Scenario<never> {

@@ -2,7 +2,7 @@ import type { ZodType } from 'zod';
 import type { Logger } from '../harness/log.js';
 import type { RequestBudget } from '../harness/pipeline/outbound/budget.js';
 import type { Pipeline } from '../harness/pipeline/pipeline.js';
-import type { Finding } from '../harness/runs/findings.js';
+import type { Finding, ResultTable } from '../harness/runs/findings.js';
 import type { Threshold } from '../harness/runs/thresholds.js';
 import type { Target } from '../harness/targets/types.js';
 import type { PipelineMetrics } from '../harness/telemetry/metrics.js';
@@ -34,6 +34,7 @@ export interface ScenarioResult {
   /** Checks every run of the scenario carries, before any --threshold. */
   readonly defaultThresholds: Threshold[];
   readonly notes: string[];
+  readonly tables?: ResultTable[];
 }
 
 /** Flags every scenario receives from `poc run`; each scenario validates the ones it uses. */

@@ -47,6 +47,7 @@ export async function runCommand(
   parseFaults(flags.fault); // fail on a bad spec here, before anything starts
   const parsed = scenario.options.safeParse({
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    ...(flags.maxRequests === undefined ? {} : { maxRequests: Math.floor(flags.maxRequests) }),
     durationMs: parseDuration(flags.duration, '--duration'),
     graceMs: parseDuration(flags.grace, '--grace'),
   });

@@ -1,3 +1,4 @@
+import { renderTable } from '../../reports/table.js';
 import { RunStore } from '../runs/run-store.js';
 
 /** `poc show <run-id>`: the stored run, as a table or JSON. */
@@ -17,6 +18,9 @@ export async function showCommand(runId: string, opts: { dataDir: string; json: 
       `config:   ${JSON.stringify(run.config)}`,
       '',
       ...run.findings.map((f) => `  ${f.key.padEnd(width)}  ${f.value} ${f.unit}`),
+      '',
+      ...run.tables.flatMap((t) => ['', renderTable(t)]),
+      ...run.notes.map((n) => `note: ${n}`),
       '',
       ...run.checks.map(
         (c) => `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold} (got ${c.value ?? 'n/a'})`,

@@ -19,3 +19,10 @@ export interface Check {
 }
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted' | 'error';
+
+/** A small table a scenario wants shown as is (e.g. documented / advertised / measured limits). */
+export interface ResultTable {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PocError } from '../errors.js';
 import { type Db, openDb } from '../pipeline/sqlite.js';
-import type { Check, Finding, RunStatus } from './findings.js';
+import type { Check, Finding, ResultTable, RunStatus } from './findings.js';
 
 export interface RunMeta {
   readonly scenario: string;
@@ -18,7 +18,11 @@ export interface StoredRun extends RunMeta {
   readonly endedAt: string | null;
   readonly findings: Finding[];
   readonly checks: Check[];
+  readonly notes: string[];
+  readonly tables: ResultTable[];
 }
+
+export type RunMetaRow = Omit<StoredRun, 'findings' | 'checks' | 'notes' | 'tables'>;
 
 interface RunRow {
   id: string;
@@ -52,6 +56,9 @@ export class RunStore {
         run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
         unit TEXT NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY (run_id, key)
       );
+      CREATE TABLE IF NOT EXISTS outputs (
+        run_id TEXT PRIMARY KEY REFERENCES runs (id), notes TEXT NOT NULL, tables TEXT NOT NULL
+      );
       CREATE TABLE IF NOT EXISTS checks (
         run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, op TEXT NOT NULL,
         threshold REAL NOT NULL, value REAL, passed INTEGER NOT NULL, source TEXT NOT NULL
@@ -77,7 +84,13 @@ export class RunStore {
   }
 
   /** Writes the outcome in one transaction: a crash never leaves half a result. */
-  end(id: string, status: RunStatus, findings: readonly Finding[], checks: readonly Check[]): void {
+  end(
+    id: string,
+    status: RunStatus,
+    findings: readonly Finding[],
+    checks: readonly Check[],
+    outputs: { notes: readonly string[]; tables: readonly ResultTable[] } = { notes: [], tables: [] },
+  ): void {
     const insertFinding = this.db.prepare(
       'INSERT OR REPLACE INTO findings (run_id, key, value, unit, evidence) VALUES (?, ?, ?, ?, ?)',
     );
@@ -86,6 +99,9 @@ export class RunStore {
     );
     this.db.transaction(() => {
       for (const f of findings) insertFinding.run(id, f.key, f.value, f.unit, f.evidence);
+      this.db
+        .prepare('INSERT OR REPLACE INTO outputs (run_id, notes, tables) VALUES (?, ?, ?)')
+        .run(id, JSON.stringify(outputs.notes), JSON.stringify(outputs.tables));
       for (const c of checks)
         insertCheck.run(id, c.key, c.op, c.threshold, c.value, c.passed ? 1 : 0, c.source);
       this.db
@@ -94,7 +110,7 @@ export class RunStore {
     })();
   }
 
-  list(limit = 50): Omit<StoredRun, 'findings' | 'checks'>[] {
+  list(limit = 50): RunMetaRow[] {
     const rows = this.db
       .prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?')
       .all(limit) as RunRow[];
@@ -112,7 +128,16 @@ export class RunStore {
         .prepare('SELECT key, op, threshold, value, passed, source FROM checks WHERE run_id = ?')
         .all(id) as (Omit<Check, 'passed'> & { passed: number })[]
     ).map((c) => ({ ...c, passed: c.passed === 1 }));
-    return { ...toMeta(row), findings, checks };
+    const outputs = this.db.prepare('SELECT notes, tables FROM outputs WHERE run_id = ?').get(id) as
+      | { notes: string; tables: string }
+      | undefined;
+    return {
+      ...toMeta(row),
+      findings,
+      checks,
+      notes: outputs ? (JSON.parse(outputs.notes) as string[]) : [],
+      tables: outputs ? (JSON.parse(outputs.tables) as ResultTable[]) : [],
+    };
   }
 
   /** The newest finding `key` of a finished run of `scenario` on `vendor`, with its run id. */
@@ -135,7 +160,7 @@ export class RunStore {
   }
 }
 
-function toMeta(row: RunRow): Omit<StoredRun, 'findings' | 'checks'> {
+function toMeta(row: RunRow): RunMetaRow {
   return {
     id: row.id,
     scenario: row.scenario,

@@ -75,7 +75,7 @@ function matches(values: Record<string, string>, f: SearchFilter): boolean {
     case 'NOT_IN':
       return actual === undefined || !(f.values ?? []).some((v) => compare(actual, v) === 0);
     case 'CONTAINS_TOKEN':
-      return actual !== undefined && actual.toLowerCase().includes(value.replace(/\*/g, '').toLowerCase());
+      return actual?.toLowerCase().includes(value.replace(/\*/g, '').toLowerCase()) === true;
     case 'NOT_CONTAINS_TOKEN':
       return actual === undefined || !actual.toLowerCase().includes(value.replace(/\*/g, '').toLowerCase());
     default:

@@ -1,0 +1,18 @@
+import type { VendorAdapter } from '../types.js';
+import { dynamicsApi } from './api.js';
+import { dynamicsKeyHeaders, verifyDynamicsKey } from './auth.js';
+import { parseDynamicsDelivery } from './events.js';
+import { dynamicsProfile } from './profile.js';
+
+export const dynamics: VendorAdapter = {
+  profile: dynamicsProfile,
+  api: dynamicsApi,
+  webhooks(secrets) {
+    const primary = secrets.secrets[0] ?? '';
+    return {
+      verify: (delivery) => verifyDynamicsKey(delivery, secrets.secrets),
+      parse: parseDynamicsDelivery,
+      sign: () => dynamicsKeyHeaders(primary),
+    };
+  },
+};

@@ -1,0 +1,87 @@
+import type { Documented, VendorProfile } from '../types.js';
+
+const LEARN = 'https://learn.microsoft.com/en-us/power-apps/developer/data-platform';
+const API_LIMITS = `${LEARN}/api-limits`;
+
+/** The Web API version poc speaks; every path is under /api/data/v9.2/. */
+export const DATAVERSE_API_PATH = '/api/data/v9.2';
+
+/**
+ * Service protection limits (shared/vendors.md §5.3): per user, per web server, over a 5-minute
+ * sliding window. Only the request count fits VendorProfile.rateLimits; the other two are kept
+ * here with their own units so nothing pretends execution time is a request count.
+ */
+export const SERVICE_PROTECTION = {
+  windowMs: { value: 300_000, source: API_LIMITS, confidence: 'verified' },
+  requests: { value: 6000, source: API_LIMITS, confidence: 'secondary' },
+  executionTimeMs: { value: 1_200_000, source: API_LIMITS, confidence: 'secondary' },
+  concurrentRequests: { value: 52, source: API_LIMITS, confidence: 'secondary' },
+} as const satisfies Record<string, Documented<number>>;
+
+/** The OData error codes of the three service protection limits (the last one unverified). */
+export const SERVICE_PROTECTION_CODES = {
+  requests: '0x80072322',
+  executionTime: '0x80072321',
+  concurrency: '0x80072326',
+} as const;
+
+/**
+ * Microsoft Dynamics 365 / Dataverse Web API facts (shared/vendors.md §5), each with its
+ * source and confidence. Auth: a Microsoft Entra ID bearer token from the client-credentials
+ * flow with scope `https://<org>.crm.dynamics.com/.default`; security roles, not OAuth scopes,
+ * govern what the application user may touch.
+ */
+export const dynamicsProfile: VendorProfile = {
+  id: 'dynamics',
+  name: 'Microsoft Dynamics 365 (Dataverse)',
+  // Every environment has its own host: POC_DYNAMICS_BASE_URL must name it for a live run, and
+  // POC_DYNAMICS_ACCESS_TOKEN must hold a current Entra token for it (poc does not run the
+  // client-credentials flow itself; e.g. `az account get-access-token --resource <base url>`).
+  liveBaseUrl: 'https://org.crm.dynamics.com',
+  credentialsEnv: {
+    token: 'POC_DYNAMICS_ACCESS_TOKEN',
+    webhookSecret: 'POC_DYNAMICS_WEBHOOK_KEY',
+    baseUrl: 'POC_DYNAMICS_BASE_URL',
+  },
+  // One PATCH upserts one record. $batch and UpsertMultiple take up to 1,000 but poc's adapter
+  // does not use them (yet), so it claims only what it does.
+  batchMax: {
+    value: 1,
+    source: `${LEARN}/webapi/update-delete-entities-using-web-api#upsert-a-table-row`,
+    confidence: 'verified',
+  },
+  rateLimits: [
+    {
+      value: {
+        name: 'service_protection_requests',
+        requests: SERVICE_PROTECTION.requests.value,
+        windowMs: SERVICE_PROTECTION.windowMs.value,
+        scope: 'user per web server',
+      },
+      source: API_LIMITS,
+      confidence: 'secondary',
+    },
+  ],
+  webhooks: {
+    // A static key (HttpHeader, WebhookKey ?code= or HttpQueryString) and no signature at all.
+    scheme: { value: 'static-key', source: `${LEARN}/register-web-hook`, confidence: 'verified' },
+    // One serialized RemoteExecutionContext per POST.
+    batchMax: { value: 1, source: `${LEARN}/use-webhooks`, confidence: 'verified' },
+    // How many async system jobs post in parallel is not documented.
+    concurrency: { value: 8, source: `${LEARN}/asynchronous-service`, confidence: 'unverified' },
+    retry: {
+      // Async steps run as system jobs that the asynchronous service retries; neither the count
+      // nor the backoff is published. This schedule (5 retries, doubling from 1 min) is a guess.
+      value: { delaysMs: [60, 120, 240, 480, 960].map((s) => s * 1000), jitter: 0.1, timeoutMs: 60_000 },
+      source: `${LEARN}/asynchronous-service`,
+      confidence: 'unverified',
+    },
+    // No timestamp is sent, so there is nothing to hold a tolerance against.
+    timestampToleranceMs: { value: 0, source: `${LEARN}/use-webhooks`, confidence: 'verified' },
+    replay: {
+      value: 'delta-link',
+      source: `${LEARN}/use-change-tracking-synchronize-data-external-systems`,
+      confidence: 'verified',
+    },
+  },
+};

@@ -1,0 +1,18 @@
+import type { VendorAdapter } from '../types.js';
+import { zohoApi } from './api.js';
+import { verifyZohoToken } from './auth.js';
+import { parseZohoNotification } from './events.js';
+import { zohoProfile } from './profile.js';
+
+export const zoho: VendorAdapter = {
+  profile: zohoProfile,
+  api: zohoApi,
+  webhooks(secrets) {
+    return {
+      verify: (delivery) => verifyZohoToken(delivery, secrets.secrets),
+      parse: parseZohoNotification,
+      // Zoho adds no headers: its proof is the token inside the body the channel echoes.
+      sign: () => ({}),
+    };
+  },
+};

@@ -1,0 +1,133 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DATAVERSE_API_PATH } from '../../harness/vendors/dynamics/profile.js';
+import { DATAVERSE_CODES, sendOdataError } from './errors.js';
+import { matches, pageOf, parseFilter, parseOrderBy, preferences, skipToken, sortRows } from './odata.js';
+
+export type Row = Record<string, unknown>;
+
+/** The service root as the caller reached it: https://<org>.crm.dynamics.com/api/data/v9.2/ */
+export function serviceRoot(req: FastifyRequest): string {
+  return `${req.protocol}://${req.headers.host ?? req.hostname}${DATAVERSE_API_PATH}/`;
+}
+
+/**
+ * Query options the mock does not implement are refused by name rather than ignored: a client
+ * relying on $expand must not get rows that silently lack it.
+ */
+export function unsupportedOption(query: URLSearchParams, allowed: readonly string[]): Error | undefined {
+  for (const key of query.keys()) {
+    if (key.startsWith('$') && !allowed.includes(key)) {
+      return new Error(`The query option '${key}' is not supported by the poc Dataverse mock.`);
+    }
+  }
+  return undefined;
+}
+
+export function parseSelect(query: URLSearchParams, known: readonly string[]): string[] | Error {
+  const raw = query.get('$select');
+  if (raw === null || raw.trim() === '') return [];
+  const columns = raw.split(',').map((c) => c.trim());
+  const unknown = columns.find((c) => !known.includes(c));
+  return unknown === undefined
+    ? columns
+    : new Error(`Could not find a property named '${unknown}' on type 'Microsoft.Dynamics.CRM.entity'.`);
+}
+
+/** Keeps the selected columns plus the primary key, as Dataverse always returns it. */
+export function project(row: Row, select: readonly string[], primaryKey: string): Row {
+  if (select.length === 0) return row;
+  const out: Row = { [primaryKey]: row[primaryKey] };
+  for (const c of select) out[c] = row[c] ?? null;
+  return out;
+}
+
+export function contextUrl(
+  root: string,
+  entitySet: string,
+  select: readonly string[],
+  entity = false,
+): string {
+  const shape = select.length > 0 ? `(${select.join(',')})` : '';
+  return `${root}$metadata#${entitySet}${shape}${entity ? '/$entity' : ''}`;
+}
+
+export interface CollectionQuery {
+  readonly entitySet: string;
+  readonly primaryKey: string;
+  readonly columns: readonly string[];
+  readonly maxPageSize: number;
+  readonly etag?: (row: Row) => string;
+}
+
+/**
+ * GET on an entity set: $filter, $orderby, $select, $top, and paging by Prefer
+ * odata.maxpagesize with an @odata.nextLink that carries a $skiptoken.
+ */
+export function sendCollection(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  url: URL,
+  rows: Row[],
+  q: CollectionQuery,
+) {
+  const query = url.searchParams;
+  const refused = unsupportedOption(query, [
+    '$select',
+    '$filter',
+    '$orderby',
+    '$top',
+    '$skiptoken',
+    '$count',
+  ]);
+  if (refused) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, refused.message);
+  const select = parseSelect(query, q.columns);
+  if (select instanceof Error) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, select.message);
+  let page: number;
+  let selected = rows;
+  try {
+    const filter = query.get('$filter');
+    if (filter) {
+      const clauses = parseFilter(filter);
+      const unknown = clauses.find((c) => !q.columns.includes(c.column));
+      if (unknown) {
+        return sendOdataError(
+          reply,
+          400,
+          DATAVERSE_CODES.badRequest,
+          `Could not find a property named '${unknown.column}' on type 'Microsoft.Dynamics.CRM.${q.entitySet}'.`,
+        );
+      }
+      selected = selected.filter((r) => matches(r, clauses));
+    }
+    const orderby = query.get('$orderby');
+    if (orderby) selected = sortRows([...selected], parseOrderBy(orderby));
+    page = pageOf(query.get('$skiptoken'));
+  } catch (err) {
+    return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, (err as Error).message);
+  }
+  const top = Number(query.get('$top') ?? Number.NaN);
+  if (Number.isInteger(top) && top >= 0) selected = selected.slice(0, top);
+  const asked = preferences(req.headers.prefer).maxPageSize;
+  const size = Math.min(q.maxPageSize, asked && asked > 0 ? asked : q.maxPageSize);
+  const start = (page - 1) * size;
+  const slice = selected.slice(start, start + size);
+  const root = serviceRoot(req);
+  const body: Row = {
+    '@odata.context': contextUrl(root, q.entitySet, select),
+    value: slice.map((r) => ({
+      ...(q.etag ? { '@odata.etag': q.etag(r) } : {}),
+      ...project(r, select, q.primaryKey),
+    })),
+  };
+  // $count=true reports the whole match, capped at 5,000 as Dataverse caps it (unverified).
+  if (query.get('$count') === 'true') body['@odata.count'] = Math.min(selected.length, 5000);
+  if (start + size < selected.length) {
+    // Written as Dataverse writes it: `$` options kept literal, values percent-encoded.
+    const options = [...query].filter(([k]) => k !== '$skiptoken');
+    options.push(['$skiptoken', skipToken(page + 1)]);
+    const search = options.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    body['@odata.nextLink'] = `${root}${q.entitySet}?${search}`;
+  }
+  if (asked && asked > 0) void reply.header('preference-applied', `odata.maxpagesize=${size}`);
+  return reply.code(200).header('odata-version', '4.0').send(body);
+}

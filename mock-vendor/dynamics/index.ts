@@ -1,0 +1,68 @@
+import { DATAVERSE_KEY_COLUMN, toColumns } from '../../harness/vendors/dynamics/fields.js';
+import { SERVICE_PROTECTION_CODES } from '../../harness/vendors/dynamics/profile.js';
+import type { FaultKind, FaultResponse } from '../api-faults.js';
+import type { MockProfile } from '../profile.js';
+import { type DynamicsMockSettings, defaultDynamicsSettings } from '../profiles/dynamics.js';
+import { DATAVERSE_CODES, odataError } from './errors.js';
+import { DynamicsMock } from './mock.js';
+import { registerDynamicsRoutes } from './routes.js';
+
+const OBJECT_TYPES = ['contacts'] as const;
+
+// Dataverse's answers when it is down, failing or throttling (shared/vendors.md §5.2, §5.3).
+function faultResponse(settings: DynamicsMockSettings, kind: FaultKind): FaultResponse {
+  if (kind === 'rate_limited') {
+    return {
+      status: 429,
+      headers: { 'retry-after': String(Math.ceil(settings.windowMs / 1000)) },
+      body: odataError(
+        SERVICE_PROTECTION_CODES.requests,
+        `Number of requests exceeded the limit of ${settings.requestsLimit} over time window of ${Math.round(settings.windowMs / 1000)} seconds.`,
+      ),
+    };
+  }
+  const status = kind === 'unavailable' ? 503 : 500;
+  return {
+    status,
+    body: odataError(DATAVERSE_CODES.server, status === 503 ? 'Service Unavailable' : 'Generic SQL error.'),
+  };
+}
+
+export const dynamicsMockProfile: MockProfile = {
+  id: 'dynamics',
+  create(app, options) {
+    const settings: DynamicsMockSettings = {
+      ...defaultDynamicsSettings(),
+      ...(options.settings as Partial<DynamicsMockSettings>),
+    };
+    const mock = new DynamicsMock(
+      settings,
+      { token: options.token, webhookSecret: options.webhookSecret },
+      options.faults,
+      options.timeScale,
+      options.truth,
+    );
+    registerDynamicsRoutes(app, mock);
+    return {
+      delivery: mock.delivery,
+      objectTypes: OBJECT_TYPES,
+      faultResponse: (kind) => faultResponse(settings, kind),
+      // Changes made inside Dataverse (imports, flows, other users) run the same pipeline as API
+      // writes: an upsert by the alternate key, with the same steps firing.
+      firehose(objectType, inputs, now) {
+        if (objectType !== 'contacts') return;
+        for (const input of inputs) {
+          const columns = toColumns(input.fields);
+          delete columns[DATAVERSE_KEY_COLUMN];
+          mock.writeContact(
+            { kind: 'alternate', values: { [DATAVERSE_KEY_COLUMN]: input.externalId } },
+            columns,
+            { kind: 'upsert' },
+            mock.newRequest(),
+            now,
+          );
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,170 @@
+/**
+ * The small part of OData 4.0 URL syntax the mock understands: entity keys in the path,
+ * $select, $filter (comparisons joined by `and`), $orderby, $top and the paging cookie.
+ * Anything else is refused with a 400, never silently ignored.
+ */
+
+export type EntityKey =
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'alternate'; readonly values: Readonly<Record<string, string>> };
+
+export interface ResourcePath {
+  readonly entitySet: string;
+  readonly key?: EntityKey;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** `contacts`, `contacts(<guid>)` or `contacts(emailaddress1='a@b.c')`; undefined if neither. */
+export function parseResourcePath(rawPath: string): ResourcePath | undefined {
+  const m = /^([A-Za-z_][\w]*)(?:\((.*)\))?$/.exec(rawPath);
+  if (!m?.[1]) return undefined;
+  const entitySet = m[1];
+  const inner = m[2];
+  if (inner === undefined) return { entitySet };
+  const decoded = safeDecode(inner);
+  if (decoded === undefined) return undefined;
+  if (isGuid(decoded)) return { entitySet, key: { kind: 'id', id: decoded.toLowerCase() } };
+  const values: Record<string, string> = {};
+  const pair = /\s*([A-Za-z_]\w*)\s*=\s*'((?:[^']|'')*)'\s*(?:,|$)/y;
+  let consumed = 0;
+  for (;;) {
+    pair.lastIndex = consumed;
+    const p = pair.exec(decoded);
+    if (!p?.[1]) break;
+    values[p[1]] = (p[2] ?? '').replaceAll("''", "'");
+    consumed = pair.lastIndex;
+  }
+  if (consumed !== decoded.length || Object.keys(values).length === 0) return undefined;
+  return { entitySet, key: { kind: 'alternate', values } };
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+export type Comparison = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+export interface FilterClause {
+  readonly column: string;
+  readonly op: Comparison;
+  readonly value: string | number | null;
+}
+
+const CLAUSE = /\s*([A-Za-z_]\w*)\s+(eq|ne|gt|ge|lt|le)\s+('(?:[^']|'')*'|null|[^\s')]+)\s*/iy;
+
+/** Parses `a eq 'x' and b gt 2024-01-01T00:00:00Z`; throws with what it could not read. */
+export function parseFilter(filter: string): FilterClause[] {
+  const clauses: FilterClause[] = [];
+  let at = 0;
+  for (;;) {
+    CLAUSE.lastIndex = at;
+    const m = CLAUSE.exec(filter);
+    if (!m?.[1] || !m[2] || m[3] === undefined) {
+      throw new Error(`Syntax error at position ${at} in '${filter}'.`);
+    }
+    const literal = m[3];
+    const value =
+      literal === 'null'
+        ? null
+        : literal.startsWith("'")
+          ? literal.slice(1, -1).replaceAll("''", "'")
+          : Number.isFinite(Number(literal))
+            ? Number(literal)
+            : literal;
+    clauses.push({ column: m[1], op: m[2].toLowerCase() as Comparison, value });
+    at = CLAUSE.lastIndex;
+    if (at === filter.length) return clauses;
+    const and = /and\s+/iy;
+    and.lastIndex = at;
+    if (!and.test(filter)) throw new Error(`Syntax error at position ${at} in '${filter}'.`);
+    at = and.lastIndex;
+  }
+}
+
+/** Compares like SQL Server's default collation: strings case-insensitively, dates as instants. */
+export function compare(left: unknown, right: string | number | null): number | undefined {
+  if (left === null || left === undefined || right === null) return undefined;
+  if (typeof right === 'number') return Number(left) - right;
+  const l = Date.parse(String(left));
+  const r = Date.parse(right);
+  if (/^\d{4}-\d{2}-\d{2}/.test(right) && Number.isFinite(l) && Number.isFinite(r)) return l - r;
+  return String(left).toLowerCase().localeCompare(right.toLowerCase());
+}
+
+const HOLDS: Readonly<Record<Comparison, (d: number) => boolean>> = {
+  eq: (d) => d === 0,
+  ne: (d) => d !== 0,
+  gt: (d) => d > 0,
+  ge: (d) => d >= 0,
+  lt: (d) => d < 0,
+  le: (d) => d <= 0,
+};
+
+export function matches(row: Readonly<Record<string, unknown>>, clauses: readonly FilterClause[]): boolean {
+  return clauses.every((c) => {
+    const v = row[c.column];
+    if (c.value === null) return c.op === 'eq' ? v == null : c.op === 'ne' ? v != null : false;
+    const d = compare(v, c.value);
+    return d === undefined ? c.op === 'ne' : HOLDS[c.op](d);
+  });
+}
+
+export interface OrderBy {
+  readonly column: string;
+  readonly descending: boolean;
+}
+
+export function parseOrderBy(value: string): OrderBy[] {
+  return value.split(',').map((part) => {
+    const m = /^\s*([A-Za-z_]\w*)(?:\s+(asc|desc))?\s*$/i.exec(part);
+    if (!m?.[1]) throw new Error(`Syntax error in $orderby '${value}'.`);
+    return { column: m[1], descending: m[2]?.toLowerCase() === 'desc' };
+  });
+}
+
+export function sortRows<T extends Record<string, unknown>>(rows: T[], order: readonly OrderBy[]): T[] {
+  if (order.length === 0) return rows;
+  return rows.sort((a, b) => {
+    for (const o of order) {
+      const d = compare(a[o.column], b[o.column] == null ? null : String(b[o.column])) ?? 0;
+      if (d !== 0) return o.descending ? -d : d;
+    }
+    return 0;
+  });
+}
+
+/** `odata.maxpagesize=N` from a Prefer header (several preferences are comma-separated). */
+export function preferences(header: string | string[] | undefined): {
+  maxPageSize?: number;
+  returnRepresentation: boolean;
+} {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const size = /odata\.maxpagesize\s*=\s*"?(\d+)"?/i.exec(text)?.[1];
+  return {
+    ...(size ? { maxPageSize: Number(size) } : {}),
+    returnRepresentation: /return\s*=\s*representation/i.test(text),
+  };
+}
+
+/**
+ * Dataverse's $skiptoken is a URL-encoded paging cookie, `<cookie pagenumber="2" … />`. The
+ * mock keeps only the page number (the real cookie also holds the first and last ids; unverified).
+ */
+export function skipToken(page: number): string {
+  return `<cookie pagenumber="${page}" istracking="False" />`;
+}
+
+export function pageOf(token: string | null): number {
+  if (token === null) return 1;
+  const page = Number(/pagenumber="(\d+)"/.exec(token)?.[1]);
+  if (!Number.isInteger(page) || page < 1) throw new Error(`The $skiptoken '${token}' is not valid.`);
+  return page;
+}

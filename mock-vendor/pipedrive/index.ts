@@ -1,0 +1,50 @@
+import type { FaultKind, FaultResponse } from '../api-faults.js';
+import type { MockProfile } from '../profile.js';
+import { defaultPipedriveSettings, type PipedriveMockSettings } from '../profiles/pipedrive.js';
+import { overLimitBody, pipedriveError } from './errors.js';
+import { PipedriveMock } from './mock.js';
+import { propsFromCanonical } from './persons.js';
+import { registerPipedriveRoutes } from './routes.js';
+
+/** Injected API faults answered in Pipedrive's own error shapes. */
+const PIPEDRIVE_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
+  unavailable: { status: 503, body: pipedriveError('Service unavailable') },
+  server_error: { status: 500, body: pipedriveError('Internal server error') },
+  rate_limited: {
+    status: 429,
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' },
+    body: overLimitBody(),
+  },
+};
+
+export const pipedriveMockProfile: MockProfile = {
+  id: 'pipedrive',
+  create(app, options) {
+    const settings: PipedriveMockSettings = {
+      ...defaultPipedriveSettings(),
+      ...(options.settings as Partial<PipedriveMockSettings>),
+    };
+    const mock = new PipedriveMock(settings, options.token, options.faults, options.timeScale, options.truth);
+    registerPipedriveRoutes(app, mock);
+    return {
+      delivery: mock.webhooks.delivery,
+      // Persons are Pipedrive's contacts; other objects are not emulated.
+      objectTypes: ['contacts'],
+      faultResponse: (kind) => PIPEDRIVE_FAULTS[kind],
+      firehose(_objectType, inputs, now) {
+        for (const input of inputs) {
+          const email = input.fields.email ?? input.externalId;
+          const existing = mock.persons.findBy('email', email);
+          const props = propsFromCanonical({ email, ...input.fields }, mock.fields, existing);
+          // Pipedrive requires a name; a person made inside the app without one shows its email.
+          if (!existing && props.name === undefined) {
+            props.name = email;
+            props.first_name = email;
+            props.last_name = '';
+          }
+          mock.upsertByEmail(email, props, 'app', now);
+        }
+      },
+    };
+  },
+};

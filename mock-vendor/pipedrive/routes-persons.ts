@@ -1,0 +1,189 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { MockRecord } from '../records.js';
+import { pipedriveError } from './errors.js';
+import type { PipedriveMock } from './mock.js';
+import { propsFromWriteBody, toApiPerson, toSearchItem } from './persons.js';
+
+interface ListQuery {
+  cursor?: string;
+  limit?: string;
+  ids?: string;
+  owner_id?: string;
+  updated_since?: string;
+  updated_until?: string;
+  sort_by?: string;
+  sort_direction?: string;
+}
+
+interface SearchQuery {
+  term?: string;
+  fields?: string;
+  exact_match?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+type IdParams = { id: string };
+type Position = [key: number, id: number];
+
+const SORT_KEYS: Readonly<Record<string, (r: MockRecord) => number>> = {
+  id: (r) => Number(r.id),
+  update_time: (r) => r.updatedAt,
+  add_time: (r) => r.createdAt,
+};
+
+// The cursor is opaque to clients; here it is the (sort key, id) of the last row served.
+function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(value) && value.length === 2 && value.every(Number.isFinite)
+      ? (value as Position)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLimit(raw: string | undefined, max: number): number | string {
+  if (raw === undefined) return 100;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) return 'limit must be a positive integer';
+  if (n > max) return `limit must be at most ${max}`;
+  return n;
+}
+
+function parseTime(raw: string | undefined, name: string): number | string | undefined {
+  if (raw === undefined) return undefined;
+  const t = Date.parse(raw);
+  return Number.isNaN(t) ? `${name} must be an RFC 3339 date-time, e.g. 2025-01-01T10:20:00Z` : t;
+}
+
+function bad(reply: FastifyReply, message: string) {
+  return reply.code(400).send(pipedriveError(message));
+}
+
+function notFound(reply: FastifyReply) {
+  return reply.code(404).send(pipedriveError('Person not found'));
+}
+
+/** /api/v2/persons: list (cursor), search, get, create, patch, delete. */
+export function registerPersonRoutes(app: FastifyInstance, mock: PipedriveMock): void {
+  const ownerId = mock.settings.userId;
+  const person = (r: MockRecord) => toApiPerson(r, mock.fields, ownerId);
+  const find = (id: string) => (/^\d+$/.test(id) ? mock.persons.get(id) : undefined);
+
+  app.get<{ Querystring: ListQuery }>('/api/v2/persons', async (req, reply) => {
+    const q = req.query;
+    const limit = parseLimit(q.limit, mock.settings.listMaxLimit);
+    if (typeof limit === 'string') return bad(reply, limit);
+    const since = parseTime(q.updated_since, 'updated_since');
+    const until = parseTime(q.updated_until, 'updated_until');
+    if (typeof since === 'string') return bad(reply, since);
+    if (typeof until === 'string') return bad(reply, until);
+    const sortKey = SORT_KEYS[q.sort_by ?? 'id'];
+    if (!sortKey) return bad(reply, 'sort_by must be one of id, update_time, add_time');
+    const direction = q.sort_direction ?? 'asc';
+    if (direction !== 'asc' && direction !== 'desc') return bad(reply, 'sort_direction must be asc or desc');
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !after) return bad(reply, 'cursor is not valid');
+    const ids = q.ids === undefined ? undefined : new Set(q.ids.split(',').map((s) => s.trim()));
+    const owner = q.owner_id === undefined ? undefined : Number(q.owner_id);
+
+    const sign = direction === 'asc' ? 1 : -1;
+    const compare = (a: Position, b: Position) => sign * (a[0] - b[0] || a[1] - b[1]);
+    const rows = mock.persons
+      .list(0, Number.POSITIVE_INFINITY)
+      .filter(
+        (r) =>
+          (since === undefined || r.updatedAt >= since) &&
+          (until === undefined || r.updatedAt < until) &&
+          (ids === undefined || ids.has(r.id)) &&
+          (owner === undefined || owner === ownerId),
+      )
+      .map((r) => ({ r, pos: [sortKey(r), Number(r.id)] as Position }))
+      .filter((x) => after === undefined || compare(x.pos, after) > 0)
+      .sort((a, b) => compare(a.pos, b.pos));
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      success: true,
+      data: page.map((x) => person(x.r)),
+      additional_data: { next_cursor: rows.length > limit && last ? encodeCursor(last.pos) : null },
+    };
+  });
+
+  app.get<{ Querystring: SearchQuery }>('/api/v2/persons/search', async (req, reply) => {
+    const q = req.query;
+    const exact = q.exact_match === 'true';
+    const term = q.term ?? '';
+    if (term.length < (exact ? 1 : 2)) {
+      return bad(reply, 'term must be at least 2 characters long (1 with exact_match)');
+    }
+    const limit = parseLimit(q.limit, mock.settings.listMaxLimit);
+    if (typeof limit === 'string') return bad(reply, limit);
+    const fields = (q.fields ?? 'custom_fields,email,notes,phone,name').split(',').map((f) => f.trim());
+    const needle = term.toLowerCase();
+    const matches = (value: string | undefined) =>
+      value !== undefined && (exact ? value.toLowerCase() === needle : value.toLowerCase().includes(needle));
+    let found: MockRecord[];
+    if (exact && fields.length === 1 && fields[0] === 'email') {
+      // The upsert path: an indexed lookup, so a storm does not scan the whole book per write.
+      const hit = mock.persons.findBy('email', term);
+      found = hit ? [hit] : [];
+    } else {
+      found = mock.persons.list(0, Number.POSITIVE_INFINITY).filter((r) => {
+        const p = r.properties;
+        return (
+          (fields.includes('name') && matches(p.name)) ||
+          (fields.includes('email') && matches(p.email)) ||
+          (fields.includes('phone') && matches(p.phone)) ||
+          (fields.includes('custom_fields') && mock.fields.customKeys().some((k) => matches(p[k])))
+        );
+      });
+    }
+    const start = q.cursor === undefined ? 0 : (decodeCursor(q.cursor)?.[1] ?? 0);
+    const page = found.slice(start, start + limit);
+    const more = found.length > start + limit;
+    return {
+      success: true,
+      data: { items: page.map((r) => toSearchItem(r, ownerId)) },
+      additional_data: { next_cursor: more ? encodeCursor([0, start + limit]) : null },
+    };
+  });
+
+  app.get<{ Params: IdParams }>('/api/v2/persons/:id', async (req, reply) => {
+    const record = find(req.params.id);
+    if (!record) return notFound(reply);
+    return { success: true, data: person(record) };
+  });
+
+  app.post<{ Body: Record<string, unknown> | null }>('/api/v2/persons', async (req, reply) => {
+    const body = req.body ?? {};
+    if (typeof body.name !== 'string' || body.name.trim().length === 0) return bad(reply, 'name is required');
+    const props = propsFromWriteBody(body, mock.fields);
+    if (typeof props === 'string') return bad(reply, props);
+    return { success: true, data: person(mock.create(props, 'api', Date.now())) };
+  });
+
+  app.patch<{ Params: IdParams; Body: Record<string, unknown> | null }>(
+    '/api/v2/persons/:id',
+    async (req, reply) => {
+      const record = find(req.params.id);
+      if (!record) return notFound(reply);
+      const props = propsFromWriteBody(req.body ?? {}, mock.fields);
+      if (typeof props === 'string') return bad(reply, props);
+      return { success: true, data: person(mock.update(record, props, 'api', Date.now())) };
+    },
+  );
+
+  app.delete<{ Params: IdParams }>('/api/v2/persons/:id', async (req, reply) => {
+    const record = find(req.params.id);
+    if (!record) return notFound(reply);
+    mock.delete(record.id, 'api', Date.now());
+    return { success: true, data: { id: Number(record.id) } };
+  });
+}

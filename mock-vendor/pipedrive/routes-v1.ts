@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify';
+import { pipedriveError, webhookValidationError } from './errors.js';
+import type { PipedriveMock } from './mock.js';
+import { toV1Field, toV2Field } from './person-fields.js';
+import type { Webhook } from './webhooks.js';
+
+const ACTIONS = ['create', 'change', 'delete', '*'];
+const OBJECTS = [
+  'activity',
+  'deal',
+  'lead',
+  'note',
+  'organization',
+  'person',
+  'pipeline',
+  'product',
+  'stage',
+  'user',
+  'project',
+  'task',
+  '*',
+];
+
+interface WebhookBody {
+  subscription_url?: unknown;
+  event_action?: unknown;
+  event_object?: unknown;
+  name?: unknown;
+  user_id?: unknown;
+  http_auth_user?: unknown;
+  http_auth_password?: unknown;
+  version?: unknown;
+}
+
+function pipedriveTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function toApiWebhook(w: Webhook, mock: PipedriveMock) {
+  const { companyId, userId } = mock.settings;
+  return {
+    id: w.id,
+    company_id: companyId,
+    owner_id: userId,
+    user_id: userId,
+    event_action: w.event_action,
+    event_object: w.event_object,
+    subscription_url: w.subscription_url,
+    version: w.version,
+    is_active: 1,
+    add_time: pipedriveTime(w.addTime),
+    remove_time: null,
+    type: 'general',
+    http_auth_user: w.http_auth_user,
+    // The password is write-only here: answers never echo a secret.
+    http_auth_password: w.http_auth_password === null ? null : '******',
+    remove_reason: null,
+    last_delivery_time: null,
+    last_http_status: null,
+    admin_id: userId,
+    name: w.name,
+  };
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** v1 endpoints poc needs: personFields (custom field hash keys) and webhooks. */
+export function registerV1Routes(app: FastifyInstance, mock: PipedriveMock): void {
+  app.get<{ Querystring: { start?: string; limit?: string } }>('/v1/personFields', async (req) => {
+    const start = Math.max(0, Number(req.query.start ?? 0) || 0);
+    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const all = mock.fields.all();
+    const page = all.slice(start, start + limit);
+    const more = all.length > start + limit;
+    return {
+      success: true,
+      data: page.map((f, i) => toV1Field(f, start + i + 1)),
+      additional_data: {
+        pagination: {
+          start,
+          limit,
+          more_items_in_collection: more,
+          ...(more ? { next_start: start + limit } : {}),
+        },
+      },
+    };
+  });
+
+  app.post<{ Body: { name?: unknown; field_type?: unknown } | null }>(
+    '/v1/personFields',
+    async (req, reply) => {
+      const name = req.body?.name;
+      const type = req.body?.field_type;
+      if (typeof name !== 'string' || name.trim().length === 0) {
+        return reply.code(400).send(pipedriveError('Field name is required'));
+      }
+      if (typeof type !== 'string') return reply.code(400).send(pipedriveError('Field type is required'));
+      const field = mock.fields.createCustom(name.trim(), type, Date.now());
+      return { success: true, data: toV1Field(field, mock.fields.all().length) };
+    },
+  );
+
+  app.get('/api/v2/personFields', async () => ({
+    success: true,
+    data: mock.fields.all().map(toV2Field),
+    additional_data: { next_cursor: null },
+  }));
+
+  app.get('/v1/webhooks', async () => ({
+    success: true,
+    status: 'ok',
+    data: mock.webhooks.list().map((w) => toApiWebhook(w, mock)),
+  }));
+
+  app.post<{ Body: WebhookBody | null }>('/v1/webhooks', async (req, reply) => {
+    const body = req.body ?? {};
+    const url = body.subscription_url;
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url)) {
+      return reply.code(400).send(webhookValidationError('subscription_url', 'must be a full, valid URL'));
+    }
+    if (typeof body.event_action !== 'string' || !ACTIONS.includes(body.event_action)) {
+      return reply
+        .code(400)
+        .send(webhookValidationError('event_action', `must be one of ${ACTIONS.join(', ')}`));
+    }
+    if (typeof body.event_object !== 'string' || !OBJECTS.includes(body.event_object)) {
+      return reply
+        .code(400)
+        .send(webhookValidationError('event_object', `must be one of ${OBJECTS.join(', ')}`));
+    }
+    const version = body.version ?? '2.0';
+    if (version !== '2.0') {
+      // The mock emulates webhooks v2 only (v1 payloads are being retired).
+      return reply.code(400).send(webhookValidationError('version', 'the mock supports version "2.0" only'));
+    }
+    if (mock.webhooks.size >= mock.settings.webhooksMaxPerUser) {
+      return reply
+        .code(400)
+        .send(
+          pipedriveError(
+            `The maximum limit of ${mock.settings.webhooksMaxPerUser} webhooks per user has been reached`,
+          ),
+        );
+    }
+    const webhook = mock.webhooks.add({
+      subscription_url: url,
+      event_action: body.event_action,
+      event_object: body.event_object,
+      name: optionalString(body.name) ?? `${body.event_action}.${body.event_object}`,
+      version,
+      http_auth_user: optionalString(body.http_auth_user),
+      http_auth_password: optionalString(body.http_auth_password),
+      addTime: Date.now(),
+    });
+    return reply.code(201).send({ success: true, status: 'ok', data: toApiWebhook(webhook, mock) });
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/webhooks/:id', async (req, reply) => {
+    if (!mock.webhooks.remove(Number(req.params.id))) {
+      return reply.code(404).send(pipedriveError('Webhook not found'));
+    }
+    return { success: true, status: 'ok' };
+  });
+}

@@ -1,0 +1,43 @@
+import { dynamicsProfile, SERVICE_PROTECTION } from '../../harness/vendors/dynamics/profile.js';
+
+/**
+ * How the mock Dataverse environment behaves: this is ground truth. It starts from the
+ * documented facts and a test may change any of it; scenarios never see it.
+ */
+export interface DynamicsMockSettings {
+  organizationName: string;
+  organizationId: string;
+  tenantId: string;
+  /** Service protection, per user over the sliding window. */
+  requestsLimit: number;
+  executionTimeLimitMs: number;
+  concurrentLimit: number;
+  windowMs: number;
+  /** Dataverse's default and largest page (odata.maxpagesize above it is capped). */
+  maxPageSize: number;
+  /** Lifetime of tokens issued by the mock's Entra token endpoint. */
+  tokenLifetimeS: number;
+  deliveryConcurrency: number;
+  timeoutMs: number;
+  retryDelaysMs: readonly number[];
+  retryJitter: number;
+}
+
+export function defaultDynamicsSettings(): DynamicsMockSettings {
+  const webhooks = dynamicsProfile.webhooks;
+  return {
+    organizationName: 'pocmock',
+    organizationId: '5c4a2d0e-3b1f-4e8a-9d7c-6f2b1a0e9c84',
+    tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    requestsLimit: SERVICE_PROTECTION.requests.value,
+    executionTimeLimitMs: SERVICE_PROTECTION.executionTimeMs.value,
+    concurrentLimit: SERVICE_PROTECTION.concurrentRequests.value,
+    windowMs: SERVICE_PROTECTION.windowMs.value,
+    maxPageSize: 5000,
+    tokenLifetimeS: 3599,
+    deliveryConcurrency: webhooks.concurrency.value,
+    timeoutMs: webhooks.retry.value.timeoutMs,
+    retryDelaysMs: webhooks.retry.value.delaysMs,
+    retryJitter: webhooks.retry.value.jitter,
+  };
+}

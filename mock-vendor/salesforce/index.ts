@@ -1,0 +1,49 @@
+import { EXTERNAL_ID_FIELD, toSalesforceFields } from '../../harness/vendors/salesforce/fields.js';
+import type { MockProfile } from '../profile.js';
+import { defaultSalesforceSettings, type SalesforceMockSettings } from '../profiles/salesforce.js';
+import { registerAuthRoutes } from './auth-routes.js';
+import { registerCometdRoutes } from './cdc/cometd.js';
+import { registerCompositeRoutes } from './composite.js';
+import { checkWrite } from './contact-schema.js';
+import { SalesforceMock } from './mock.js';
+import { registerOutboundRoutes } from './outbound.js';
+import { registerQueryRoutes } from './query.js';
+import { registerSobjectRoutes } from './routes.js';
+
+export const salesforceMockProfile: MockProfile = {
+  id: 'salesforce',
+  create(app, options) {
+    const settings: SalesforceMockSettings = {
+      ...defaultSalesforceSettings(),
+      ...(options.settings as Partial<SalesforceMockSettings>),
+    };
+    const mock = new SalesforceMock(
+      settings,
+      { token: options.token, webhookSecret: options.webhookSecret },
+      options.faults,
+      options.timeScale,
+      options.truth,
+    );
+    registerAuthRoutes(app, mock);
+    registerSobjectRoutes(app, mock);
+    registerCompositeRoutes(app, mock);
+    registerQueryRoutes(app, mock);
+    registerOutboundRoutes(app, mock);
+    registerCometdRoutes(app, mock);
+    return {
+      delivery: mock.engine,
+      objectTypes: ['contacts'],
+      // Changes made inside the org (imports, other users): an upsert by the external id field,
+      // which runs the same automation, so the same Outbound Messages go out.
+      firehose(_objectType, inputs, now) {
+        for (const [i, input] of inputs.entries()) {
+          const check = checkWrite(toSalesforceFields(input.fields));
+          const outcome = check.ok
+            ? mock.upsert(EXTERNAL_ID_FIELD, input.externalId, check.values, now)
+            : check;
+          if (!outcome.ok) throw new Error(`firehose inputs[${i}]: ${outcome.errorCode}: ${outcome.message}`);
+        }
+      },
+    };
+  },
+};

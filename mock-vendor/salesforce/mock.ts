@@ -1,0 +1,203 @@
+import { DeliveryEngine } from '../delivery-engine.js';
+import type { DeliveryFaults } from '../faults.js';
+import type { SalesforceMockSettings } from '../profiles/salesforce.js';
+import { RollingWindowLimiter } from '../rate-limiter.js';
+import { type MockRecord, type PropertyChange, RecordStore } from '../records.js';
+import type { GroundTruth } from '../truth.js';
+import { ChangeLog } from './cdc/change-log.js';
+import { missingRequired, sfDateTime } from './contact-schema.js';
+import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
+import { type OutboundDefinition, type OutboundEvent, outboundDeliveryFormat } from './outbound.js';
+import { SessionStore } from './sessions.js';
+
+export type SaveOutcome =
+  | { readonly ok: true; readonly id: string; readonly created: boolean }
+  | { readonly ok: false; readonly errorCode: string; readonly message: string; readonly fields: string[] };
+
+/** The state of one emulated org: Contacts, the API allocation, sessions and Outbound Messages. */
+export class SalesforceMock {
+  readonly contacts = new RecordStore(1);
+  readonly allocation: RollingWindowLimiter;
+  readonly sessions: SessionStore;
+  readonly engine: DeliveryEngine<OutboundEvent>;
+  /** Change Data Capture for Contact, replayable for the retention period. */
+  readonly changes: ChangeLog;
+  readonly organizationId: string;
+  readonly startedAt = Date.now();
+  /** The one Outbound Message definition (the engine has one endpoint); redefining replaces it. */
+  outbound: OutboundDefinition | undefined;
+  /** The mock's own origin as clients reach it (learnt from the first request; it is instance_url). */
+  instanceUrl = 'http://127.0.0.1';
+  private nextNotification = 1;
+  private nextAction = 1;
+
+  constructor(
+    readonly settings: SalesforceMockSettings,
+    readonly credentials: { readonly token: string; readonly webhookSecret: string },
+    faults: DeliveryFaults,
+    timeScale: number,
+    readonly truth: GroundTruth,
+  ) {
+    // The receiver is told the webhook secret; Outbound Messages carry the org id instead, so
+    // unless a test pins an org id the mock org takes the secret as its id.
+    this.organizationId = settings.organizationId || credentials.webhookSecret;
+    this.allocation = new RollingWindowLimiter(settings.apiAllocation, 86_400_000);
+    this.sessions = new SessionStore(settings.sessionTimeoutMs, credentials.token);
+    this.changes = new ChangeLog({
+      retentionMs: settings.cdcRetentionMs,
+      maxEvents: settings.cdcMaxEvents,
+      commitUser: salesforceId(KEY_PREFIX.User, 1),
+    });
+    this.engine = new DeliveryEngine(
+      outboundDeliveryFormat(this),
+      {
+        concurrency: settings.concurrency,
+        timeoutMs: settings.timeoutMs,
+        retryDelaysMs: settings.retryDelaysMs,
+        retryJitter: settings.retryJitter,
+        timeScale,
+      },
+      faults,
+      truth,
+    );
+  }
+
+  get apiVersion(): string {
+    return this.settings.apiVersions.at(-1) ?? '66.0';
+  }
+
+  /** Requests counted against the rolling 24 h allocation, for Sforce-Limit-Info. */
+  apiUsage(now: number): { used: number; limit: number } {
+    const limit = this.settings.apiAllocation;
+    return { used: limit - this.allocation.remaining(now), limit };
+  }
+
+  idOf(record: MockRecord): string {
+    return salesforceId(KEY_PREFIX.Contact, Number(record.id));
+  }
+
+  findById(id: string): MockRecord | undefined {
+    const sequence = sequenceOf(KEY_PREFIX.Contact, id);
+    return sequence === undefined ? undefined : this.contacts.get(String(sequence));
+  }
+
+  findBy(field: string, value: string): MockRecord | undefined {
+    return field === 'Id' ? this.findById(value) : this.contacts.findBy(field, value);
+  }
+
+  create(values: Readonly<Record<string, string | null>>, now: number): SaveOutcome {
+    const extId = values.Poc_Ext_Id__c;
+    const clash = extId ? this.contacts.findBy('Poc_Ext_Id__c', extId) : undefined;
+    if (clash) {
+      return {
+        ok: false,
+        errorCode: 'DUPLICATE_VALUE',
+        message: `duplicate value found: Poc_Ext_Id__c duplicates value on record with id: ${this.idOf(clash)}`,
+        fields: ['Poc_Ext_Id__c'],
+      };
+    }
+    const missing = missingRequired(values);
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        errorCode: 'REQUIRED_FIELD_MISSING',
+        message: `Required fields are missing: [${missing.join(', ')}]`,
+        fields: missing,
+      };
+    }
+    const change = this.contacts.create(present(values), now);
+    this.saved(change, now);
+    return { ok: true, id: this.idOf(change.record), created: true };
+  }
+
+  update(record: MockRecord, values: Readonly<Record<string, string | null>>, now: number): SaveOutcome {
+    if (values.LastName === null || values.LastName === '') {
+      return {
+        ok: false,
+        errorCode: 'REQUIRED_FIELD_MISSING',
+        message: 'Required fields are missing: [LastName]',
+        fields: ['LastName'],
+      };
+    }
+    // A cleared field is kept as '' (RecordStore has no removal) and read back as null.
+    const change = this.contacts.update(record, cleared(values), now);
+    // Salesforce stamps every save, even one that changes nothing, and runs its automation.
+    record.updatedAt = now;
+    this.saved(change, now);
+    return { ok: true, id: this.idOf(record), created: false };
+  }
+
+  upsert(
+    field: string,
+    value: string,
+    values: Readonly<Record<string, string | null>>,
+    now: number,
+  ): SaveOutcome {
+    const existing = this.findBy(field, value);
+    return existing ? this.update(existing, values, now) : this.create({ ...values, [field]: value }, now);
+  }
+
+  delete(record: MockRecord, now: number): void {
+    this.contacts.delete(record.id);
+    this.changes.publish('DELETE', this.idOf(record), {}, [], now);
+  }
+
+  define(definition: Omit<OutboundDefinition, 'actionId'>): OutboundDefinition {
+    const actionId =
+      this.outbound?.name === definition.name
+        ? this.outbound.actionId
+        : salesforceId(KEY_PREFIX.OutboundMessage, this.nextAction++);
+    this.outbound = { ...definition, actionId };
+    this.engine.targetUrl = definition.endpointUrl;
+    return this.outbound;
+  }
+
+  /**
+   * The org's automation: the PoC's rule sends the Outbound Message when a Contact is created and
+   * every time it is edited (the usual "created, and every time it's edited" criterion).
+   */
+  private saved(change: PropertyChange, now: number): void {
+    this.publishChange(change, now);
+    const definition = this.outbound;
+    if (!definition) return;
+    const event: OutboundEvent = {
+      notificationId: salesforceId(KEY_PREFIX.OutboundNotification, this.nextNotification++),
+      record: change.record,
+      recordId: this.idOf(change.record),
+      snapshot: { ...change.record.properties },
+      snapshotAt: now,
+    };
+    this.engine.emit(event, event.recordId);
+  }
+
+  /** CDC: a CREATE carries every set field, an UPDATE only the changed ones (none: no event). */
+  private publishChange(change: PropertyChange, now: number): void {
+    if (!change.created && change.changed.length === 0) return;
+    const fields: Record<string, unknown> = {};
+    for (const name of change.changed) {
+      const value = change.record.properties[name];
+      fields[name] = value === undefined || value === '' ? null : value;
+    }
+    fields.LastModifiedDate = sfDateTime(change.record.updatedAt);
+    if (change.created) fields.CreatedDate = sfDateTime(change.record.createdAt);
+    this.changes.publish(
+      change.created ? 'CREATE' : 'UPDATE',
+      this.idOf(change.record),
+      fields,
+      [...change.changed, 'LastModifiedDate'],
+      now,
+    );
+  }
+}
+
+function present(values: Readonly<Record<string, string | null>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== null) out[k] = v;
+  return out;
+}
+
+function cleared(values: Readonly<Record<string, string | null>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = v ?? '';
+  return out;
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { MockRecord } from '../records.js';
+import { fieldValue } from './contact-schema.js';
+import { sfErrors } from './errors.js';
+import type { SalesforceMock } from './mock.js';
+import { toApiRecord } from './routes.js';
+import { matches, parseSoql, SoqlError } from './soql.js';
+
+/** A server-side query cursor: the matching records in order and the fields to return. */
+interface Cursor {
+  readonly records: readonly MockRecord[];
+  readonly fields: readonly string[];
+  readonly batchSize: number;
+  lastUse: number;
+}
+
+// Salesforce drops a cursor after 15 minutes without use [unverified], and caps open cursors
+// per user; the mock keeps at most this many and drops the oldest.
+const CURSOR_IDLE_MS = 15 * 60_000;
+const MAX_CURSORS = 1000;
+
+/** Sforce-Query-Options: batchSize=N, clamped to the documented 200..2000. */
+function batchSize(mock: SalesforceMock, header: string | string[] | undefined): number {
+  const raw = Array.isArray(header) ? header[0] : header;
+  const asked = Number(/batchSize\s*=\s*(\d+)/i.exec(raw ?? '')?.[1]);
+  const { queryBatchSize: max, queryBatchMin: min } = mock.settings;
+  return Number.isInteger(asked) && asked > 0 ? Math.min(max, Math.max(min, asked)) : max;
+}
+
+/** GET /query?q=SOQL and GET /query/<locator>: records in batches linked by nextRecordsUrl. */
+export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock): void {
+  const cursors = new Map<string, Cursor>();
+
+  const page = (reply: FastifyReply, version: string, cursorId: string, cursor: Cursor, offset: number) => {
+    cursor.lastUse = Date.now();
+    const slice = cursor.records.slice(offset, offset + cursor.batchSize);
+    const next = offset + slice.length;
+    const done = next >= cursor.records.length;
+    if (done) cursors.delete(cursorId);
+    return reply.send({
+      totalSize: cursor.records.length,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursorId}-${next}` }),
+      records: slice.map((r) => toApiRecord(mock, version, r, cursor.fields)),
+    });
+  };
+
+  const run = async (
+    req: {
+      params: { version: string };
+      query: { q?: string };
+      headers: Record<string, string | string[] | undefined>;
+    },
+    reply: FastifyReply,
+  ) => {
+    let query: ReturnType<typeof parseSoql>;
+    try {
+      query = parseSoql(req.query.q ?? '');
+    } catch (err) {
+      if (err instanceof SoqlError) return reply.code(400).send(sfErrors(err.errorCode, err.message));
+      throw err;
+    }
+    const now = Date.now();
+    for (const [id, c] of cursors) if (now - c.lastUse > CURSOR_IDLE_MS) cursors.delete(id);
+    const found: MockRecord[] = [];
+    for (const record of mock.contacts.list(0, Number.MAX_SAFE_INTEGER)) {
+      const id = mock.idOf(record);
+      if (matches(query, (f) => fieldValue(record, id, f))) found.push(record);
+    }
+    if (query.orderBy) {
+      const { field, descending } = query.orderBy;
+      const key = (r: MockRecord) => fieldValue(r, mock.idOf(r), field) ?? '';
+      // Salesforce sorts nulls first ascending; '' stands in for null here and sorts first too.
+      found.sort((a, b) => {
+        const x = String(key(a));
+        const y = String(key(b));
+        return (x < y ? -1 : x > y ? 1 : 0) * (descending ? -1 : 1);
+      });
+    }
+    const records = query.limit === undefined ? found : found.slice(0, query.limit);
+    const cursorId = `01g${randomBytes(9).toString('base64url').slice(0, 12)}`;
+    const cursor: Cursor = {
+      records,
+      fields: query.fields,
+      batchSize: batchSize(mock, req.headers['sforce-query-options']),
+      lastUse: now,
+    };
+    if (records.length > cursor.batchSize) {
+      if (cursors.size >= MAX_CURSORS) cursors.delete(cursors.keys().next().value as string);
+      cursors.set(cursorId, cursor);
+    }
+    return page(reply, req.params.version, cursorId, cursor, 0);
+  };
+
+  app.get<{ Params: { version: string }; Querystring: { q?: string } }>('/services/data/:version/query', run);
+  app.get<{ Params: { version: string }; Querystring: { q?: string } }>(
+    '/services/data/:version/queryAll',
+    run,
+  );
+
+  app.get<{ Params: { version: string; locator: string } }>(
+    '/services/data/:version/query/:locator',
+    async (req, reply) => {
+      const dash = req.params.locator.lastIndexOf('-');
+      const cursorId = req.params.locator.slice(0, dash);
+      const offset = Number(req.params.locator.slice(dash + 1));
+      const cursor = cursors.get(cursorId);
+      if (dash < 0 || !cursor || !Number.isInteger(offset) || offset < 0 || offset > cursor.records.length) {
+        return reply.code(400).send(sfErrors('INVALID_QUERY_LOCATOR', 'invalid query locator'));
+      }
+      return page(reply, req.params.version, cursorId, cursor, offset);
+    },
+  );
+}
