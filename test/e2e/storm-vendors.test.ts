@@ -69,7 +69,7 @@ describe('poc run webhook-storm on every vendor profile (the CLI as a user runs 
       expect(json.target).toBe(`mock (${vendor} profile)`);
       expect(json.status).toBe('passed');
       // Batch sizes make the planned count differ a little from rate × duration; the rate must hold.
-    expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.95);
+      expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.95);
       expect(f('webhook.loss_count')).toBe(0);
       expect(f('webhook.duplicates_applied_count')).toBe(0);
       expect(f('api.rate_limited_count')).toBe(0);

@@ -6,6 +6,7 @@ import { dynamicsApi } from '../../harness/vendors/dynamics/api.js';
 import type { VendorEvent } from '../../harness/vendors/types.js';
 import { startDynamicsReceiver, startMockDynamics } from '../helpers/dynamics.js';
 import type { StartedMock } from '../helpers/servers.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const SEQ_SUBSCRIPTION = { objectType: 'contacts', actions: ['update'], fields: ['poc_seq'] } as const;
 const API = '/api/data/v9.2';
@@ -26,14 +27,6 @@ async function clientCredentialsToken(mock: StartedMock): Promise<string> {
   const body = (await res.json()) as { token_type: string; expires_in: number; access_token: string };
   expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
   return body.access_token;
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 interface Truth {

@@ -5,6 +5,7 @@ import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
 import { type StartedMock, startMockHubspot, startReceiver } from '../helpers/servers.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const SEQ_SUBSCRIPTION = { objectType: 'contacts', actions: ['update'], fields: ['poc_seq'] } as const;
 
@@ -307,11 +308,3 @@ describe('mock HubSpot legacy signatures', () => {
     },
   );
 });
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -5,6 +5,7 @@ import { createPipedriveAdapter } from '../../harness/vendors/pipedrive/index.js
 import type { ApiCallOutcome, VendorEvent } from '../../harness/vendors/types.js';
 import { startMockPipedrive, startPipedriveReceiver } from '../helpers/pipedrive.js';
 import type { StartedMock } from '../helpers/servers.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const SEQ_SUBSCRIPTION = { objectType: 'contacts', actions: ['update'], fields: ['poc_seq'] } as const;
 
@@ -19,14 +20,6 @@ async function firehose(mock: StartedMock, inputs: { externalId: string; fields:
 
 async function truth(mock: StartedMock) {
   return (await (await fetch(`${mock.url}/__admin/truth`)).json()) as Record<string, number>;
-}
-
-async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('mock Pipedrive on the wire', () => {

@@ -4,7 +4,7 @@ import type { RecordInput } from '../../harness/vendors/types.js';
 import { zohoApi } from '../../harness/vendors/zoho/api.js';
 import type { StartedMock } from '../helpers/servers.js';
 import { tempDir } from '../helpers/servers.js';
-import { waitUntil } from '../helpers/standard.js';
+import { waitUntil } from '../helpers/wait.js';
 import { startMockZoho, startZohoReceiver } from '../helpers/zoho.js';
 
 const SEQ_SUBSCRIPTION = { objectType: 'contacts', actions: ['update'], fields: ['poc_seq'] } as const;

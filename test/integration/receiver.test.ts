@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signV3 } from '../../harness/vendors/hubspot/signature.js';
 import { startReceiver } from '../helpers/servers.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const SECRET = 'receiver-test-secret';
 
@@ -127,11 +128,3 @@ describe('reference receiver on loopback', () => {
     );
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
