@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RawDelivery, VerifyResult } from '../types.js';
+import { sameSecret } from '../wire.js';
 import { WEBHOOK_KEY_HEADER } from './fields.js';
 
 /**
@@ -7,12 +7,6 @@ import { WEBHOOK_KEY_HEADER } from './fields.js';
  * header (HttpHeader auth) or as `?code=` (WebhookKey auth). Checking it is all a receiver can do,
  * which also means a captured delivery can be replayed at will (nothing to hold a timestamp to).
  */
-function sameKey(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 type KeyRead = { kind: 'missing' } | { kind: 'duplicated' } | { kind: 'one'; value: string };
 
 function readKey(delivery: RawDelivery): KeyRead {
@@ -41,7 +35,7 @@ export function verifyDynamicsKey(delivery: RawDelivery, secrets: readonly strin
   if (key.kind === 'duplicated') return { ok: false, reason: 'duplicated_signature' };
   // Every secret is compared (no early exit on a match) so timing does not tell which one matched.
   let ok = false;
-  for (const secret of secrets) if (secret.length > 0 && sameKey(key.value, secret)) ok = true;
+  for (const secret of secrets) if (secret.length > 0 && sameSecret(key.value, secret)) ok = true;
   return ok ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 

@@ -1,4 +1,5 @@
 import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
+import { parseJsonObject } from '../wire.js';
 import { toCanonical } from './fields.js';
 
 /** A `{key, value}` pair as the DataContract JSON serializer writes a .NET collection. */
@@ -86,16 +87,7 @@ function requireString(c: Record<string, unknown>, field: string): string {
 
 // Hand-written rather than a schema library: this runs for every delivery on the hot path.
 export function parseDynamicsDelivery(body: Buffer): VendorEvent[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MalformedDeliveryError('body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedDeliveryError('body must be one RemoteExecutionContext object');
-  }
-  const c = parsed as Record<string, unknown>;
+  const c = parseJsonObject(body, 'one RemoteExecutionContext object');
   const messageName = requireString(c, 'MessageName');
   requireString(c, 'PrimaryEntityName');
   const objectId = requireString(c, 'PrimaryEntityId');

@@ -1,4 +1,5 @@
 import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
+import { parseJsonBody } from '../wire.js';
 
 /** A HubSpot webhook event as it appears on the wire (shared/vendors.md §1.5). */
 export interface HubspotEvent {
@@ -74,12 +75,7 @@ const ACTIONS: Readonly<Record<string, EventAction>> = {
 };
 
 export function parseHubspotDelivery(body: Buffer): VendorEvent[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MalformedDeliveryError('body is not valid JSON');
-  }
+  const parsed = parseJsonBody(body);
   if (!Array.isArray(parsed)) throw new MalformedDeliveryError('body must be a JSON array of events');
   if (parsed.length === 0) throw new MalformedDeliveryError('body is an empty array');
   return parsed.map(toVendorEvent);

@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { RawDelivery, SignInput, VerifyResult } from '../types.js';
+import { readHeader, sameSecret } from '../wire.js';
 
 export type HubspotSignatureVersion = 'v1' | 'v2' | 'v3';
 
@@ -59,25 +60,6 @@ export function signHeaders(
   return { [HEADER_LEGACY]: signature, [HEADER_VERSION]: version };
 }
 
-/** Constant-time comparison; a length mismatch fails without looking at the bytes. */
-function sameSignature(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-type HeaderRead = { kind: 'missing' } | { kind: 'duplicated' } | { kind: 'one'; value: string };
-
-function readHeader(headers: RawDelivery['headers'], name: string): HeaderRead {
-  const value = headers[name];
-  if (value === undefined || value === '') return { kind: 'missing' };
-  if (Array.isArray(value))
-    return value.length === 1 ? { kind: 'one', value: value[0] ?? '' } : { kind: 'duplicated' };
-  // Node joins repeated custom headers with ", "; a base64 or hex signature never contains one.
-  if (value.includes(', ')) return { kind: 'duplicated' };
-  return { kind: 'one', value };
-}
-
 export interface HubspotVerifyOptions {
   readonly secrets: readonly string[];
   readonly toleranceMs: number;
@@ -102,7 +84,7 @@ export function verifyHubspot(
     if (timestamp - now > options.toleranceMs) return { ok: false, reason: 'future_timestamp' };
     const input = { method: delivery.method, url: delivery.url, body: delivery.body, timestamp };
     for (const secret of options.secrets) {
-      if (secret.length > 0 && sameSignature(v3.value, signV3(secret, input))) return { ok: true };
+      if (secret.length > 0 && sameSecret(v3.value, signV3(secret, input))) return { ok: true };
     }
     return { ok: false, reason: 'bad_signature' };
   }
@@ -116,7 +98,7 @@ export function verifyHubspot(
   const input = { method: delivery.method, url: delivery.url, body: delivery.body, timestamp: 0 };
   for (const secret of options.secrets) {
     const expected = v === 'v2' ? signV2(secret, input) : signV1(secret, input);
-    if (secret.length > 0 && sameSignature(legacy.value, expected)) return { ok: true };
+    if (secret.length > 0 && sameSecret(legacy.value, expected)) return { ok: true };
   }
   return { ok: false, reason: 'bad_signature' };
 }

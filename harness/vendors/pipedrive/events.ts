@@ -1,4 +1,5 @@
 import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
+import { parseJsonObject } from '../wire.js';
 import type { CustomFieldKeys } from './field-keys.js';
 import { customValue, fromPerson } from './fields.js';
 
@@ -101,16 +102,7 @@ function canonicalFields(
 
 /** Parses one webhooks v2 body; throws MalformedDeliveryError naming the field that is wrong. */
 export function parsePipedriveDelivery(body: Buffer, keys: CustomFieldKeys): VendorEvent[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MalformedDeliveryError('body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedDeliveryError('body must be a JSON object {meta, data, previous}');
-  }
-  const root = parsed as Record<string, unknown>;
+  const root = parseJsonObject(body, 'a JSON object {meta, data, previous}');
   const meta = root.meta;
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
     throw new MalformedDeliveryError('meta must be an object');

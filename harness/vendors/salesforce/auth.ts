@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RawDelivery, VerifyResult } from '../types.js';
+import { sameSecret } from '../wire.js';
 import { encodeAck, readOrganizationId } from './outbound-message.js';
 
 /**
@@ -24,9 +24,7 @@ export function verifyOrganizationId(delivery: RawDelivery, expectedOrgIds: read
  */
 function sameOrgId(given: string, expected: string): boolean {
   const g = given.length === 18 && expected.length === 15 ? given.slice(0, 15) : given;
-  const a = Buffer.from(g, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(g, expected);
 }
 
 /** What the receiver answers once a delivery is durable: the SOAP Ack Salesforce waits for. */

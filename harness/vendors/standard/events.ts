@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
+import { parseJsonObject } from '../wire.js';
 import { CONTACT_EVENT_TYPES, canonicalFields } from './fields.js';
 
 /** The body of one message, as the spec recommends: `{type, timestamp, data}`. */
@@ -21,16 +22,7 @@ const ACTIONS = new Map<string, EventAction>(
  * wire, so `attempt` is always 0: a retry is only visible as a repeated webhook-id.
  */
 export function parseStandardMessage(body: Buffer, messageId?: string): VendorEvent[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new MalformedDeliveryError('body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedDeliveryError('body must be a JSON object {type, timestamp, data}');
-  }
-  const p = parsed as Record<string, unknown>;
+  const p = parseJsonObject(body, 'a JSON object {type, timestamp, data}');
   if (typeof p.type !== 'string' || p.type.length === 0) {
     throw new MalformedDeliveryError('type must be a non-empty string such as "contact.updated"');
   }

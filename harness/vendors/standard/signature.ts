@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { PocError } from '../../errors.js';
 import type { RawDelivery, VerifyFailure } from '../types.js';
+import { readHeader, sameSecret } from '../wire.js';
 
 /** The spec's header names, and Svix's branded aliases for the same scheme (its SDK accepts both). */
 export const HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' };
@@ -52,25 +53,6 @@ export function signedHeaders(keys: readonly Buffer[], message: MessageToSign): 
   };
 }
 
-type HeaderRead = { kind: 'missing' } | { kind: 'duplicated' } | { kind: 'one'; value: string };
-
-function readHeader(headers: RawDelivery['headers'], name: string): HeaderRead {
-  const value = headers[name];
-  if (value === undefined || value === '') return { kind: 'missing' };
-  if (Array.isArray(value))
-    return value.length === 1 ? { kind: 'one', value: value[0] ?? '' } : { kind: 'duplicated' };
-  // Node joins a repeated header with ", "; ids, integers and `v1,<base64>` lists never contain one.
-  if (value.includes(', ')) return { kind: 'duplicated' };
-  return { kind: 'one', value };
-}
-
-/** Constant-time comparison; a length mismatch fails without looking at the bytes. */
-function sameSignature(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export interface StandardVerifyOptions {
   readonly keys: readonly Buffer[];
   readonly toleranceMs: number;
@@ -118,7 +100,7 @@ export function verifyStandard(
     if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
     sawV1 = true;
     const given = entry.slice(comma + 1);
-    if (expected.some((e) => sameSignature(given, e))) return { ok: true, id: id.value };
+    if (expected.some((e) => sameSecret(given, e))) return { ok: true, id: id.value };
   }
   return fail(sawV1 ? 'bad_signature' : 'unsupported_version');
 }

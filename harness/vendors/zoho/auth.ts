@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RawDelivery, VerifyResult } from '../types.js';
+import { sameSecret } from '../wire.js';
 
 /**
  * Zoho signs nothing: the `token` given when the channel was enabled is echoed inside every
@@ -17,18 +17,11 @@ export function readEchoedToken(body: Buffer): string | undefined {
   return typeof token === 'string' && token.length > 0 ? token : undefined;
 }
 
-// Hashing both sides first gives equal lengths, so neither the length nor the bytes leak.
-function sameToken(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
-}
-
 export function verifyZohoToken(delivery: RawDelivery, secrets: readonly string[]): VerifyResult {
   const token = readEchoedToken(delivery.body);
   if (token === undefined) return { ok: false, reason: 'missing_signature' };
   let ok = false;
   // Every secret is compared, so the time taken does not tell which one matched.
-  for (const secret of secrets) if (secret.length > 0 && sameToken(token, secret)) ok = true;
+  for (const secret of secrets) if (secret.length > 0 && sameSecret(token, secret)) ok = true;
   return ok ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
