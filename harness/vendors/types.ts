@@ -1,4 +1,5 @@
 import type { RequestBudget } from '../pipeline/outbound/budget.js';
+import type { ClientRateLimiter } from '../pipeline/outbound/rate-limit.js';
 
 /**
  * What poc knows about a vendor, and how it talks to it. The same adapter serves the live
@@ -202,6 +203,8 @@ export interface ApiConnection {
   readonly onCall?: (call: ApiCallOutcome) => void;
   /** The run's request budget; every attempt spends from it. */
   readonly budget?: RequestBudget;
+  /** The run's client-side rate limiter, shared by all its workers. */
+  readonly limiter?: ClientRateLimiter;
   /** Vendor-specific settings that are not secrets (HubSpot's app id, say). */
   readonly settings?: Readonly<Record<string, string>>;
 }

@@ -1,7 +1,8 @@
 import { PocError } from '../../errors.js';
 import type { ApiCallOutcome } from '../../vendors/types.js';
 import type { RequestBudget } from './budget.js';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
+import type { ClientRateLimiter } from './rate-limit.js';
+import { DEFAULT_RETRY, type RetryPolicy, retryAfterMs, withRetry } from './retry.js';
 
 export interface HttpClientOptions {
   readonly baseUrl: string;
@@ -12,6 +13,8 @@ export interface HttpClientOptions {
   readonly onCall?: (call: ApiCallOutcome) => void;
   /** Every attempt, retries included, spends one request of it. */
   readonly budget?: RequestBudget;
+  /** Shared by every caller of the run: each attempt waits for a token first. */
+  readonly limiter?: ClientRateLimiter;
 }
 
 export interface JsonResponse {
@@ -42,10 +45,16 @@ export function createHttpClient(options: HttpClientOptions) {
     const result = await withRetry(
       policy,
       async () => {
+        await options.limiter?.acquire(options.signal);
         options.budget?.take(operation);
         const res = await doFetch(`${base}${path}`, init);
         const text = await res.text();
-        return { value: text, status: res.status, retryAfter: res.headers.get('retry-after') };
+        const retryAfter = res.headers.get('retry-after');
+        if (res.status === 429 && options.limiter) {
+          // Honour the vendor's own word for everyone; without one, back off one second.
+          options.limiter.pauseFor(retryAfterMs(retryAfter) ?? 1000);
+        }
+        return { value: text, status: res.status, retryAfter };
       },
       options.signal,
     );

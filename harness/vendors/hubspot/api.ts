@@ -38,6 +38,7 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
     ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
   };
   const request = createHttpClient(clientOptions);
   const once = createRawClient(clientOptions);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArrivalRate } from '../../harness/load/arrival-rate.js';
+import { ClientRateLimiter } from '../../harness/pipeline/outbound/rate-limit.js';
+import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
+import { type StartedMock, startMockHubspot } from '../helpers/servers.js';
+
+// Time is compressed 10x: a 100 ms window stands for HubSpot-like 1 s windows, so 3 s of real
+// time is 30 s of simulated traffic.
+const WINDOW_MS = 100;
+const LIMIT = 5; // 50 requests/s
+
+describe('outbound client living within a vendor’s limits', () => {
+  let mock: StartedMock;
+  const attempts: { at: number; status: number }[] = [];
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    attempts.push({ at: Date.now(), status: res.status });
+    return res;
+  };
+
+  beforeAll(async () => {
+    mock = await startMockHubspot({
+      settings: { rateLimit: { style: 'sliding', limit: LIMIT, windowMs: WINDOW_MS } },
+    });
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('driven at 3x the limit for 30 s of simulated time: under 1% 429s after the first window, every write done', async () => {
+    const limiter = new ClientRateLimiter((LIMIT / WINDOW_MS) * 1000 * 0.9, LIMIT - 1);
+    const api = hubspotApi({ baseUrl: mock.url, token: mock.token, fetch: recordingFetch, limiter });
+    const started = Date.now();
+    const load = await new ArrivalRate({
+      iterationsPerSec: 3 * (LIMIT / WINDOW_MS) * 1000,
+      durationMs: 3000,
+      maxInFlight: 100_000,
+      iteration: (i) =>
+        api
+          .batchUpsert('contacts', [{ externalId: `w${i}@x.io`, fields: { firstname: 'W' } }])
+          .then(() => undefined),
+    }).run();
+    expect(load.dropped).toBe(0);
+    expect(load.failed).toBe(0);
+    expect(load.completed).toBe(load.started);
+    const afterFirstWindow = attempts.filter((a) => a.at > started + WINDOW_MS);
+    const throttled = afterFirstWindow.filter((a) => a.status === 429).length;
+    expect(throttled / afterFirstWindow.length).toBeLessThan(0.01);
+    const stored = await fetch(`${mock.url}/__admin/truth`).then(
+      (r) => r.json() as Promise<{ apiRequests: number }>,
+    );
+    expect(stored.apiRequests).toBe(attempts.length);
+  });
+
+  it('does not retry a 4xx other than 429', async () => {
+    // Let the window left full by the previous test roll over first.
+    await new Promise((r) => setTimeout(r, 3 * WINDOW_MS));
+    attempts.length = 0;
+    const api = hubspotApi({ baseUrl: mock.url, token: mock.token, fetch: recordingFetch });
+    const tooMany = Array.from({ length: 101 }, (_, i) => ({ externalId: `x${i}@x.io`, fields: {} }));
+    await expect(api.batchUpsert('contacts', tooMany)).rejects.toMatchObject({ code: 'POC_ERR_VENDOR_HTTP' });
+    expect(attempts.map((a) => a.status)).toEqual([400]);
+    const wrongToken = hubspotApi({ baseUrl: mock.url, token: 'revoked', fetch: recordingFetch });
+    await expect(wrongToken.batchUpsert('contacts', tooMany.slice(0, 1))).rejects.toThrow(
+      /answered 401 after 0 retries/,
+    );
+    expect(attempts.map((a) => a.status)).toEqual([400, 401]);
+  });
+});
