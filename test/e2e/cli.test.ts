@@ -216,4 +216,31 @@ describe('poc CLI', () => {
       dir.remove();
     }
   });
+
+  it.each(['hubspot', 'salesforce', 'pipedrive', 'zoho', 'dynamics', 'standard'])(
+    'plans 2,000,000 contacts on %s with the arithmetic shown',
+    async (vendor) => {
+      const dir = tempDir();
+      try {
+        const plan = await runCli([
+          'plan',
+          'migration',
+          '--vendor',
+          vendor,
+          '--records',
+          '2000000',
+          '--data-dir',
+          dir.path,
+        ]);
+        expect(plan.code, plan.stderr).toBe(0);
+        expect(plan.stdout).toMatch(
+          /API calls +[\d,]+ +1 object type\(s\) × ⌈2,000,000 records \/ \d+ per batch call⌉/,
+        );
+        expect(plan.stdout).toMatch(/sustained rate +[\d.]+ req\/s +\d+ requests \/ [\d.]+ s documented \(/);
+        expect(plan.stdout).toMatch(/^verdict: (fits in one day|takes \d+ days at this pace)$/m);
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 });
