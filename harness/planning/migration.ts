@@ -59,11 +59,14 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   const { profile, records, objects, headroom } = input;
   const batch = profile.batchMax.value;
   const steps: MigrationStep[] = [];
-  const callsPerObject = Math.ceil(records / batch);
+  const perUpsert = profile.callsPerUpsert?.value ?? 1;
+  const callsPerObject = Math.ceil(records / batch) * perUpsert;
   const calls = callsPerObject * objects.length;
+  const costNote =
+    perUpsert === 1 ? '' : ` × ${perUpsert} calls per upsert (${profile.callsPerUpsert?.source})`;
   steps.push({
     label: 'API calls',
-    arithmetic: `${objects.length} object type(s) × ⌈${n(records)} records / ${batch} per batch call⌉ = ${objects.length} × ${n(callsPerObject)}`,
+    arithmetic: `${objects.length} object type(s) × ⌈${n(records)} records / ${batch} per batch call⌉${costNote} = ${objects.length} × ${n(callsPerObject)}`,
     value: n(calls),
   });
   const documented = shortLimit(profile);

@@ -39,6 +39,8 @@ export interface VendorProfile {
     readonly baseUrl: string;
   };
   readonly batchMax: Documented<number>;
+  /** API calls one batch upsert costs (Pipedrive has no upsert: a search, then a write). 1 when absent. */
+  readonly callsPerUpsert?: Documented<number>;
   readonly rateLimits: readonly Documented<RateLimitFact>[];
   readonly webhooks: {
     readonly scheme: Documented<string>;

@@ -49,4 +49,17 @@ describe('migration plan', () => {
     expect(plan.days).toBe(5); // 20,000 calls / (5,000 × 0.8) per day
     expect(plan.fitsInADay).toBe(false);
   });
+
+  it('counts every call an upsert costs where the vendor has no upsert', () => {
+    const noUpsert = {
+      ...hubspotProfile,
+      batchMax: { ...hubspotProfile.batchMax, value: 1 },
+      callsPerUpsert: { value: 2, source: 'search then write', confidence: 'verified' as const },
+    };
+    const plan = planMigration({ profile: noUpsert, records: 1000, objects: ['contacts'], headroom: 1 });
+    expect(plan.calls).toBe(2000);
+    expect(plan.steps[0]?.arithmetic).toBe(
+      '1 object type(s) × ⌈1,000 records / 1 per batch call⌉ × 2 calls per upsert (search then write) = 1 × 2,000',
+    );
+  });
 });
