@@ -39,6 +39,10 @@ export const ERRORS = {
     exit: EXIT.failed,
     hint: 'The vendor API answered with an error that retries did not resolve; the status and body are in the message.',
   },
+  POC_ERR_VENDOR_UNREACHABLE: {
+    exit: EXIT.failed,
+    hint: 'The vendor API did not answer (connection refused, DNS, timeout) even after retries; check the base URL and the network.',
+  },
   POC_ERR_PORT_IN_USE: { exit: EXIT.usage, hint: 'Choose another --port, or 0 for any free port.' },
   POC_ERR_BUDGET_EXHAUSTED: {
     exit: EXIT.failed,

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Progress, Scenario } from '../scenarios/types.js';
+import { PocError } from './errors.js';
 import type { Logger } from './log.js';
 import { budgetFor } from './pipeline/outbound/budget.js';
-import { createPipeline } from './pipeline/pipeline.js';
+import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
 import { newRunId, RunStore } from './runs/run-store.js';
 import { evaluate, type Threshold } from './runs/thresholds.js';
@@ -50,29 +51,34 @@ export interface RunOutcome {
 export async function executeRun(req: RunRequest): Promise<RunOutcome> {
   const runId = newRunId();
   const runDir = join(req.dataDir, 'runs', runId);
-  const target: Target = req.live
-    ? liveTarget(req.vendor)
-    : await startMockTarget(req.vendor, {
-        faults: req.faults,
-        timeScale: req.timeScale,
-        ...(req.mockEnv ? { env: req.mockEnv } : {}),
-      });
-  const store = new RunStore(req.dataDir);
-  const metrics = createPipelineMetrics({
-    run_id: runId,
-    vendor: req.vendor.profile.id,
-    scenario: req.scenario.id,
-    target: target.kind,
-  });
-  const pipeline = createPipeline({
-    scheme: req.vendor.webhooks({ secrets: [target.credentials.webhookSecret] }),
-    metrics,
-    dir: runDir,
-    vendor: req.vendor.profile.id,
-    ...(req.publicUrl ? { publicBaseUrl: new URL(req.publicUrl).origin } : {}),
-  });
+  // Whatever was started is stopped, in reverse order, even if a later step fails.
+  const cleanup: (() => unknown)[] = [];
   try {
-    const address = await pipeline.listen(req.receiverPort);
+    const target: Target = req.live
+      ? liveTarget(req.vendor)
+      : await startMockTarget(req.vendor, {
+          faults: req.faults,
+          timeScale: req.timeScale,
+          ...(req.mockEnv ? { env: req.mockEnv } : {}),
+        });
+    cleanup.push(() => target.stop());
+    const store = new RunStore(req.dataDir);
+    cleanup.push(() => store.close());
+    const metrics = createPipelineMetrics({
+      run_id: runId,
+      vendor: req.vendor.profile.id,
+      scenario: req.scenario.id,
+      target: target.kind,
+    });
+    const pipeline = createPipeline({
+      scheme: req.vendor.webhooks({ secrets: [target.credentials.webhookSecret] }),
+      metrics,
+      dir: runDir,
+      vendor: req.vendor.profile.id,
+      ...(req.publicUrl ? { publicBaseUrl: new URL(req.publicUrl).origin } : {}),
+    });
+    cleanup.push(() => pipeline.close());
+    const address = await listen(pipeline, req.receiverPort);
     const webhookUrl = req.publicUrl ?? `${address}${pipeline.path}`;
     store.begin(
       { scenario: req.scenario.id, vendor: req.vendor.profile.id, target: target.kind, config: req.config },
@@ -105,6 +111,11 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       tables = result.tables ?? [];
       checks = evaluate([...result.defaultThresholds, ...req.thresholds], findings);
       status = req.signal.aborted ? 'aborted' : checks.every((c) => c.passed) ? 'passed' : 'failed';
+    } catch (err) {
+      // Ctrl-C during set-up aborts calls in flight: that is an interruption, not a failure.
+      if (!req.signal.aborted) throw err;
+      status = 'aborted';
+      notes = [`interrupted before anything was measured (${(err as Error).message})`];
     } finally {
       store.end(runId, status, findings, checks, { notes, tables });
     }
@@ -121,8 +132,23 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       runDir,
     };
   } finally {
-    await pipeline.close();
-    await target.stop();
-    store.close();
+    for (const close of cleanup.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        req.log.warn({ err: (err as Error).message }, 'cleanup step failed; continuing');
+      }
+    }
+  }
+}
+
+async function listen(pipeline: Pipeline, port: number): Promise<string> {
+  try {
+    return await pipeline.listen(port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PocError('POC_ERR_PORT_IN_USE', `--receiver-port: ${port} is already in use`);
+    }
+    throw err;
   }
 }

@@ -32,6 +32,12 @@ export function registerAdminRoutes(
     }
   });
 
+  // Scenarios start the clock when their load starts, so `outage=30s@10s` means 10 s into the load.
+  app.post('/__admin/fault-clock', async () => {
+    mock.delivery.faults = { ...mock.delivery.faults, epochMs: Date.now() };
+    return { epochMs: mock.delivery.faults.epochMs };
+  });
+
   // Changes made "inside the vendor" (imports, workflows, other users): no auth, no rate limit,
   // but the same events as API writes. This is how a storm goes past the API's limits. Inputs
   // use poc's canonical fields; the profile maps them to the vendor's own.

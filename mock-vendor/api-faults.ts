@@ -9,6 +9,8 @@ export interface FaultResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** False for vendors that never send Retry-After when throttling (Salesforce). */
+  readonly retryAfter?: boolean;
 }
 
 const GENERIC: Readonly<Record<FaultKind, FaultResponse>> = {
@@ -32,11 +34,12 @@ export function registerApiFaults(
     if (req.url.startsWith('/__admin')) return;
     const mock = instance();
     const faults = mock.delivery.faults;
-    const elapsed = Date.now() - startedAt;
+    const elapsed = Date.now() - (faults.epochMs ?? startedAt);
     const send = (kind: FaultKind, retryAfterS?: number) => {
       const r = mock.faultResponse?.(kind) ?? GENERIC[kind];
       void reply.code(r.status).headers({ ...r.headers });
-      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+      if (retryAfterS !== undefined && r.retryAfter !== false)
+        void reply.header('retry-after', String(retryAfterS));
       return reply.send(r.body);
     };
     if (activeWindow(faults.outages, elapsed)) return send('unavailable');

@@ -46,6 +46,7 @@ export class DeliveryEngine<E> {
   private scheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly inFlightAbort = new AbortController();
   private readonly startedAt: number;
   private outageWait = false;
   targetUrl: string | undefined;
@@ -70,6 +71,7 @@ export class DeliveryEngine<E> {
   }
 
   stop(): void {
+    this.inFlightAbort.abort();
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -91,6 +93,7 @@ export class DeliveryEngine<E> {
   }
 
   private later(fn: () => void, ms: number): void {
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!this.stopped) fn();
@@ -109,7 +112,8 @@ export class DeliveryEngine<E> {
 
   private pump(): void {
     // During an injected outage nothing leaves the vendor; the queue waits for the end.
-    const outage = activeWindow(this.faults.outages, Date.now() - this.startedAt);
+    const epoch = this.faults.epochMs ?? this.startedAt;
+    const outage = activeWindow(this.faults.outages, Date.now() - epoch);
     if (outage) {
       if (!this.outageWait) {
         this.outageWait = true;
@@ -118,7 +122,7 @@ export class DeliveryEngine<E> {
             this.outageWait = false;
             this.schedule();
           },
-          outage.startMs + outage.durationMs - (Date.now() - this.startedAt),
+          outage.startMs + outage.durationMs - (Date.now() - epoch),
         );
       }
       return;
@@ -148,14 +152,15 @@ export class DeliveryEngine<E> {
       this.fail(batch);
       return;
     }
-    const { body, headers } = this.format.encode(batch, url, Date.now());
     let ok = false;
     try {
+      // Encoding sits inside the try: a bad event must fail this attempt, not the process.
+      const { body, headers } = this.format.encode(batch, url, Date.now());
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body,
-        signal: AbortSignal.timeout(this.policy.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.policy.timeoutMs), this.inFlightAbort.signal]),
       });
       const text = await res.text();
       ok = this.format.accepted

@@ -1,14 +1,27 @@
 import type { RunOutcome } from '../harness/runner.js';
 import { renderTable } from './table.js';
 
+// Units that read better without a suffix: counts of what the key already names, HTTP statuses.
+const BARE_UNITS = new Set([
+  'ratio',
+  'events',
+  'status',
+  'requests',
+  'iterations',
+  'retries',
+  'responses',
+  'mismatches',
+]);
+
 function fmt(value: number | null, unit = ''): string {
   if (value === null) return 'n/a';
+  if (unit === 'bool') return value ? 'yes' : 'no';
   const n = Number.isInteger(value)
     ? String(value)
     : Math.abs(value) >= 100
       ? value.toFixed(0)
       : value.toFixed(unit === 'ratio' ? 4 : 2);
-  return unit && unit !== 'ratio' && unit !== 'events' ? `${n} ${unit}` : n;
+  return unit && !BARE_UNITS.has(unit) ? `${n} ${unit}` : n;
 }
 
 /** The end-of-run table, as k6 prints one: every finding, then the checks, then the verdict. */

@@ -1,4 +1,3 @@
-import { parseFaults } from '../../mock-vendor/faults.js';
 import { createProgressPrinter } from '../../reports/progress.js';
 import { renderSummary, summaryJson } from '../../reports/summary.js';
 import { getScenario } from '../../scenarios/index.js';
@@ -7,6 +6,7 @@ import { EXIT, type ExitCode, PocError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { executeRun } from '../runner.js';
 import { parseThreshold } from '../runs/thresholds.js';
+import { parseFaults } from '../targets/faults.js';
 import { getVendor } from '../vendors/index.js';
 
 export interface RunFlags {
@@ -45,6 +45,7 @@ export async function runCommand(
     );
   }
   parseFaults(flags.fault); // fail on a bad spec here, before anything starts
+  if (flags.live && scenario.receivesWebhooks) requirePublicUrl(flags.publicUrl, vendor.profile.id);
   const parsed = scenario.options.safeParse({
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
     ...(flags.maxRequests === undefined ? {} : { maxRequests: Math.floor(flags.maxRequests) }),
@@ -97,5 +98,28 @@ export async function runCommand(
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
   } finally {
     progress.stop();
+  }
+}
+
+/** A live vendor cannot post to 127.0.0.1: it needs the public URL of a tunnel to the receiver. */
+function requirePublicUrl(publicUrl: string | undefined, vendor: string): void {
+  const path = `/webhooks/${vendor}`;
+  if (publicUrl === undefined) {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--public-url: a live vendor cannot reach 127.0.0.1; give the public URL of a tunnel to the receiver, ending in ${path}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    throw new PocError('POC_ERR_BAD_OPTION', `--public-url: "${publicUrl}" is not a URL`);
+  }
+  if (url.pathname !== path) {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--public-url: the path must be ${path} (the receiver's webhook path), not ${url.pathname}`,
+    );
   }
 }

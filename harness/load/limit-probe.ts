@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isPocError } from '../errors.js';
+import { isPocError, PocError } from '../errors.js';
 import type { ProbeResult } from '../vendors/types.js';
 
 /** One burst: requests back to back until the vendor throttles, the cap is hit or the budget ends. */
@@ -32,6 +32,8 @@ export class LimitProber {
     private readonly probe: () => Promise<ProbeResult>,
     private readonly maxRequests: number,
     private readonly signal?: AbortSignal,
+    /** Concurrent callers in a burst (see `burst`). */
+    private readonly workers = 1,
   ) {}
 
   get left(): number {
@@ -43,33 +45,54 @@ export class LimitProber {
       this.exhausted = true;
       return undefined;
     }
-    this.spent++;
+    let r: ProbeResult;
     try {
-      return await this.probe();
+      r = await this.probe();
     } catch (err) {
-      if (isPocError(err) && err.code === 'POC_ERR_BUDGET_EXHAUSTED') {
+      // Ctrl-C or a spent budget ends probing; what was measured so far is still reported.
+      if (this.signal?.aborted || (isPocError(err) && err.code === 'POC_ERR_BUDGET_EXHAUSTED')) {
         this.exhausted = true;
         return undefined;
       }
       throw err;
     }
+    this.spent++;
+    // Only a 2xx is admitted capacity: a 401 or a 5xx is not the limit talking.
+    if (!r.throttled && (r.status < 200 || r.status >= 300)) {
+      throw new PocError(
+        'POC_ERR_VENDOR_HTTP',
+        `rate-limit-probe: the probe request answered ${r.status}, which is neither admitted nor the vendor's over-limit answer; run \`poc doctor\` first`,
+      );
+    }
+    return r;
   }
 
-  /** Back-to-back requests until throttled (or `cap` admitted). */
-  async burst(cap = Number.POSITIVE_INFINITY): Promise<Burst> {
+  /**
+   * Back-to-back requests from `workers` concurrent callers until throttled (or `cap` admitted).
+   * One caller cannot outrun a limit above 1/RTT, which on a live vendor is often too slow.
+   */
+  async burst(cap = Number.POSITIVE_INFINITY, workers = this.workers): Promise<Burst> {
     const startedAt = Date.now();
     let ok = 0;
     let firstOk: ProbeResult | undefined;
     let lastOk: ProbeResult | undefined;
-    while (ok < cap) {
-      const r = await this.one();
-      if (!r) break;
-      if (r.throttled) return { ok, startedAt, endedAt: r.at, firstOk, lastOk, throttle: r };
-      ok++;
-      firstOk ??= r;
-      lastOk = r;
-    }
-    return { ok, startedAt, endedAt: Date.now(), firstOk, lastOk, throttle: undefined };
+    let throttle: ProbeResult | undefined;
+    const worker = async () => {
+      while (ok < cap && !throttle) {
+        const r = await this.one();
+        if (!r) return;
+        if (r.throttled) {
+          throttle ??= r;
+          return;
+        }
+        ok++;
+        if (!firstOk || r.at < firstOk.at) firstOk = r;
+        if (!lastOk || r.at >= lastOk.at) lastOk = r;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+    const endedAt = (throttle as ProbeResult | undefined)?.at ?? Date.now();
+    return { ok, startedAt, endedAt, firstOk, lastOk, throttle };
   }
 
   /**

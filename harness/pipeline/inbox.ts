@@ -28,10 +28,14 @@ export class Inbox {
   private readonly markSeen;
   private readonly enqueue;
   private readonly prune;
-  private readonly depth;
   private readonly commit;
   /** Called after each commit with the number of newly queued events. */
   onCommit: ((queued: number) => void) | undefined;
+  /**
+   * Rows waiting in the queue, kept in memory (counted once at start) so a /metrics scrape
+   * never scans a large backlog on the receiver's thread.
+   */
+  depth: number;
 
   constructor(db: Db) {
     db.exec(`
@@ -46,20 +50,24 @@ export class Inbox {
     this.markSeen = db.prepare('INSERT OR IGNORE INTO dedupe (key, seen_at) VALUES (?, ?)');
     this.enqueue = db.prepare('INSERT INTO queue (received_at, events) VALUES (?, ?)');
     this.prune = db.prepare('DELETE FROM dedupe WHERE seen_at < ?');
-    this.depth = db.prepare('SELECT COUNT(*) AS n FROM queue').pluck();
+    this.depth = db.prepare('SELECT COUNT(*) AS n FROM queue').pluck().get() as number;
     this.commit = db.transaction((batch: Waiting[]) => {
       let queued = 0;
+      let rows = 0;
       const results: AppendResult[] = [];
       for (const w of batch) {
         const fresh: VendorEvent[] = [];
         for (const e of w.events) {
           if (this.markSeen.run(e.key, w.receivedAt).changes === 1) fresh.push(e);
         }
-        if (fresh.length > 0) this.enqueue.run(w.receivedAt, JSON.stringify(fresh));
+        if (fresh.length > 0) {
+          this.enqueue.run(w.receivedAt, JSON.stringify(fresh));
+          rows++;
+        }
         queued += fresh.length;
         results.push({ fresh, duplicates: w.events.length - fresh.length });
       }
-      return { queued, results };
+      return { queued, rows, results };
     });
   }
 
@@ -74,8 +82,9 @@ export class Inbox {
     });
   }
 
-  queueDepth(): number {
-    return this.depth.get() as number;
+  /** The processor removed `rows` queue rows. */
+  dequeued(rows: number): void {
+    this.depth = Math.max(0, this.depth - rows);
   }
 
   pruneDedupe(now: number): number {
@@ -87,7 +96,8 @@ export class Inbox {
     const batch = this.waiting;
     this.waiting = [];
     try {
-      const { queued, results } = this.commit(batch);
+      const { queued, rows, results } = this.commit(batch);
+      this.depth += rows;
       for (const [i, w] of batch.entries()) w.resolve(results[i] ?? { fresh: [], duplicates: 0 });
       if (queued > 0) this.onCommit?.(queued);
     } catch (err) {

@@ -31,12 +31,16 @@ export class LocalStore {
     this.touch = db.prepare(`
       INSERT INTO records (object_id, events_applied, last_occurred_at) VALUES (?, 1, ?)
       ON CONFLICT (object_id) DO UPDATE SET events_applied = events_applied + 1,
-        last_occurred_at = max(last_occurred_at, excluded.last_occurred_at)`);
+        last_occurred_at = max(last_occurred_at, excluded.last_occurred_at),
+        deleted_at = CASE WHEN excluded.last_occurred_at > deleted_at THEN NULL ELSE deleted_at END`);
     this.setProperty = db.prepare(`
       INSERT INTO record_properties (object_id, name, value, occurred_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (object_id, name) DO UPDATE SET value = excluded.value, occurred_at = excluded.occurred_at
       WHERE excluded.occurred_at >= record_properties.occurred_at`);
-    this.markDeleted = db.prepare('UPDATE records SET deleted_at = ? WHERE object_id = ?');
+    // A delete older than the newest change to the record arrived late: it must not win.
+    this.markDeleted = db.prepare(
+      'UPDATE records SET deleted_at = ? WHERE object_id = ? AND last_occurred_at <= ?',
+    );
   }
 
   /** Applies one event inside the caller's transaction; a poison event is reported, not thrown. */
@@ -51,7 +55,7 @@ export class LocalStore {
     for (const [name, value] of Object.entries(event.fields)) {
       this.setProperty.run(event.objectId, name, value, event.occurredAt);
     }
-    if (event.action === 'delete') this.markDeleted.run(event.occurredAt, event.objectId);
+    if (event.action === 'delete') this.markDeleted.run(event.occurredAt, event.objectId, event.occurredAt);
     return { applied: true };
   }
 }

@@ -47,6 +47,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const path = `/webhooks/${options.vendor}`;
   const events = new EventEmitter<PipelineEvents>();
   processor.onBatch = (batch) => {
+    inbox.dequeued(batch.rows);
     const m = options.metrics;
     m.applied.inc(batch.applied.length);
     if (batch.deadLettered > 0) m.deadLetters.inc(batch.deadLettered);
@@ -64,7 +65,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onAccepted: (accepted, receivedAt, duplicates) =>
       events.emit('accepted', accepted, receivedAt, duplicates),
   });
-  const pruneTimer = setInterval(() => inbox.pruneDedupe(Date.now()), 60_000);
+  const pruneTimer = setInterval(() => {
+    try {
+      inbox.pruneDedupe(Date.now());
+    } catch {
+      // A busy or full database: the next minute tries again; dedupe keys only live longer.
+    }
+  }, 60_000);
   pruneTimer.unref();
   return {
     app,

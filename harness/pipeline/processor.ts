@@ -7,7 +7,11 @@ export interface ProcessedBatch {
   readonly deadLettered: number;
   readonly receivedAt: readonly number[];
   readonly processedAt: number;
+  /** Queue rows this step removed. */
+  readonly rows: number;
 }
+
+const MAX_EVENTS_PER_STEP = 2000;
 
 interface QueueRow {
   id: number;
@@ -29,6 +33,8 @@ export class Processor {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   onBatch: ((batch: ProcessedBatch) => void) | undefined;
+  /** Told about failures the loop survived (a failed step, a throwing observer). */
+  onError: ((err: unknown) => void) | undefined;
 
   constructor(
     db: Db,
@@ -55,7 +61,11 @@ export class Processor {
       const applied: VendorEvent[] = [];
       const receivedAt: number[] = [];
       let deadLettered = 0;
+      let removed = 0;
       for (const row of rows) {
+        // Bounded in events, not rows: a row can hold a 100-event delivery, and one long
+        // synchronous transaction would stall the receiver sharing this thread.
+        if (applied.length + deadLettered >= MAX_EVENTS_PER_STEP) break;
         let events: VendorEvent[];
         try {
           events = JSON.parse(row.events) as VendorEvent[];
@@ -76,15 +86,23 @@ export class Processor {
           }
         }
         this.remove.run(row.id);
+        removed++;
       }
-      return { applied, deadLettered, receivedAt, processedAt: now };
+      return { applied, deadLettered, receivedAt, processedAt: now, rows: removed };
     });
   }
 
-  /** Runs one batch now; returns how many queue rows' events were handled (0 = queue empty). */
+  /** Runs one batch now; undefined when the queue is empty. */
   drainOnce(): ProcessedBatch | undefined {
     const batch = this.step(Date.now());
-    if (batch) this.onBatch?.(batch);
+    if (batch) {
+      try {
+        this.onBatch?.(batch);
+      } catch (err) {
+        // The batch is committed; an observer's failure must not stop processing.
+        this.onError?.(err);
+      }
+    }
     return batch;
   }
 
@@ -92,23 +110,39 @@ export class Processor {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
+      let failures = 0;
       while (this.running) {
-        const batch = this.drainOnce();
+        let batch: ProcessedBatch | undefined;
+        try {
+          batch = this.drainOnce();
+          failures = 0;
+        } catch (err) {
+          // SQLite busy, disk full, I/O error: nothing was applied (the transaction rolled
+          // back), so back off and try the same rows again rather than crash the receiver.
+          failures++;
+          this.onError?.(err);
+          await this.idle(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)));
+          continue;
+        }
         if (batch) {
           // Yield so the receiver keeps answering while a backlog drains.
           await new Promise((r) => setImmediate(r));
           continue;
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 50);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        await this.idle(50);
       }
     })();
+  }
+
+  private async idle(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   /** Tells an idle processor that new rows were committed. */

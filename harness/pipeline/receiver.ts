@@ -65,14 +65,18 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
       metrics.deliveryLatency.observe(Math.max(0, receivedAt - e.occurredAt) / 1000);
     }
     if (retried > 0) retries.inc(retried);
-    options.onAccepted?.(fresh, receivedAt, duplicates);
+    try {
+      options.onAccepted?.(fresh, receivedAt, duplicates);
+    } catch {
+      // The delivery is durable: an observer's failure must not turn it into a 500 and a retry.
+    }
     const ack = scheme.acknowledge?.();
     if (ack) return reply.code(200).type(ack.contentType).send(ack.body);
     return reply.code(200).send({ accepted: fresh.length, duplicates });
   });
 
   app.get('/metrics', async (_req, reply) => {
-    metrics.queueDepth.set(inbox.queueDepth());
+    metrics.queueDepth.set(inbox.depth);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/healthz', async () => ({ ok: true }));

@@ -20,10 +20,26 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'bin', 'poc.js'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find bin/poc.js above harness/targets');
+    if (parent === dir)
+      throw new PocError(
+        'POC_ERR_MOCK_START',
+        'cannot find bin/poc.js above harness/targets: is the package complete?',
+      );
     dir = parent;
   }
   return dir;
+}
+
+/** The mock needs Node's own settings and its log level, not the user's environment. */
+function childEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keep = Object.entries(env).filter(
+    ([k, v]) =>
+      v !== undefined &&
+      (/^(PATH|HOME|TMPDIR|TEMP|TMP|LANG|LC_\w+|TZ|NODE_\w+|SYSTEMROOT)$/.test(k) ||
+        k === 'POC_LOG_LEVEL' ||
+        k === 'POC_MOCK_SETTINGS'),
+  );
+  return Object.fromEntries(keep) as Record<string, string>;
 }
 
 async function postJson(url: string, body: unknown, method = 'POST'): Promise<void> {
@@ -59,18 +75,35 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
     '--ready-line',
     ...options.faults.flatMap((f) => ['--fault', f]),
   ];
+  // Its own process group, so a terminal Ctrl-C reaches only `poc run`, which then drains and
+  // stops the mock itself; and only the variables it needs, never the user's live credentials.
   const child: ChildProcess = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env, POC_MOCK_TOKEN: token, POC_MOCK_WEBHOOK_SECRET: webhookSecret },
+    env: {
+      ...childEnv(process.env),
+      ...options.env,
+      POC_MOCK_TOKEN: token,
+      POC_MOCK_WEBHOOK_SECRET: webhookSecret,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Whatever ends this process (a second Ctrl-C, a crash), the mock must not outlive it.
+  const killOnExit = () => {
+    if (running()) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const fail = (why: string) =>
+    const fail = (why: string) => {
+      killOnExit();
       reject(new PocError('POC_ERR_MOCK_START', `mock-vendor ${why}: ${stderr.trim()}`));
+    };
     const timer = setTimeout(() => fail('did not report ready within 15 s'), 15_000);
     lines.once('line', (line) => {
       clearTimeout(timer);
@@ -87,6 +120,7 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
   });
   const admin: MockAdmin = {
     setFaults: (spec) => postJson(`${baseUrl}/__admin/faults`, { spec }, 'PUT'),
+    startFaultClock: () => postJson(`${baseUrl}/__admin/fault-clock`, {}),
     firehose: (objectType: string, inputs: readonly RecordInput[]) =>
       postJson(`${baseUrl}/__admin/firehose`, { objectType, inputs }),
   };
@@ -99,10 +133,10 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
     admin,
     describe: () => `mock (${vendor.profile.id} profile)`,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
+      process.off('exit', killOnExit);
+      if (!running()) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const timer = setTimeout(killOnExit, 3000);
       await exited;
       clearTimeout(timer);
     },

@@ -3,6 +3,8 @@ import type { RecordInput, VendorAdapter } from '../vendors/types.js';
 /** Faults and the firehose: what a scenario may ask of the mock. Never its ground truth. */
 export interface MockAdmin {
   setFaults(spec: readonly string[]): Promise<void>;
+  /** Fault windows (outage=30s@10s) count from now on, not from the mock's start. */
+  startFaultClock(): Promise<void>;
   /** Changes made inside the vendor, past the API's limits; they emit the same events. */
   firehose(objectType: string, inputs: readonly RecordInput[]): Promise<void>;
 }

@@ -13,6 +13,8 @@ export const DATAVERSE_CODES = {
   concurrency: '0x80060882',
   /** Missing or invalid bearer token; unverified. */
   unauthorized: '0x80040220',
+  /** The user's roles lack a privilege (PrivilegeDenied, HTTP 403; seen in a live answer). */
+  privilegeDenied: '0x80040220',
   /** Malformed query or body; unverified. */
   badRequest: '0x80060888',
   /** Unknown entity set in the URL; unverified. */

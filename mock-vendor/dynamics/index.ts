@@ -6,19 +6,20 @@ import { type DynamicsMockSettings, defaultDynamicsSettings } from '../profiles/
 import { DATAVERSE_CODES, odataError } from './errors.js';
 import { DynamicsMock } from './mock.js';
 import { registerDynamicsRoutes } from './routes.js';
+import { requestLimitMessage, requestLimitSpec, retryAfterSeconds } from './service-protection.js';
 
 const OBJECT_TYPES = ['contacts'] as const;
 
 // Dataverse's answers when it is down, failing or throttling (shared/vendors.md §5.2, §5.3).
 function faultResponse(settings: DynamicsMockSettings, kind: FaultKind): FaultResponse {
   if (kind === 'rate_limited') {
+    // A storm is Dataverse throttling everyone: the request-count answer, a whole window to wait
+    // (the storm's own end replaces it when known).
+    const spec = requestLimitSpec(settings);
     return {
       status: 429,
-      headers: { 'retry-after': String(Math.ceil(settings.windowMs / 1000)) },
-      body: odataError(
-        SERVICE_PROTECTION_CODES.requests,
-        `Number of requests exceeded the limit of ${settings.requestsLimit} over time window of ${Math.round(settings.windowMs / 1000)} seconds.`,
-      ),
+      headers: { 'retry-after': String(retryAfterSeconds(spec.windowMs)) },
+      body: odataError(SERVICE_PROTECTION_CODES.requests, requestLimitMessage(spec)),
     };
   }
   const status = kind === 'unavailable' ? 503 : 500;

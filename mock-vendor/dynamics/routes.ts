@@ -4,6 +4,7 @@ import { serviceRoot } from './collection.js';
 import { DATAVERSE_CODES, odataError, sendOdataError } from './errors.js';
 import { APPLICATION_USER_ID, type DynamicsMock } from './mock.js';
 import { parseResourcePath } from './odata.js';
+import { privilegeDenied, privilegeId } from './privileges.js';
 import { registerTokenEndpoint, registerWebApiGuards } from './routes-auth.js';
 import { type DataRequest, handleContacts } from './routes-contacts.js';
 import { handleCatalog, handleServiceEndpoints, handleSteps } from './routes-registrations.js';
@@ -26,6 +27,33 @@ function whoAmI(req: FastifyRequest, reply: FastifyReply, mock: DynamicsMock) {
     BusinessUnitId: mock.settings.organizationId,
     UserId: APPLICATION_USER_ID,
     OrganizationId: mock.settings.organizationId,
+  });
+}
+
+const USER_PRIVILEGES =
+  /^systemusers\(([0-9a-fA-F-]{36})\)\/Microsoft\.Dynamics\.CRM\.RetrieveUserPrivileges(?:\(\))?$/;
+
+/**
+ * The RetrieveUserPrivileges function bound to a systemuser: every privilege its roles grant,
+ * the introspection a client has in place of OAuth scopes.
+ */
+function userPrivileges(req: FastifyRequest, reply: FastifyReply, mock: DynamicsMock, userId: string) {
+  if (userId.toLowerCase() !== APPLICATION_USER_ID) {
+    return sendOdataError(
+      reply,
+      404,
+      DATAVERSE_CODES.notFound,
+      `systemuser With Id = ${userId} Does Not Exist`,
+    );
+  }
+  return reply.send({
+    '@odata.context': `${serviceRoot(req)}$metadata#Microsoft.Dynamics.CRM.RetrieveUserPrivilegesResponse`,
+    RolePrivileges: mock.settings.privileges.map((name) => ({
+      Depth: 'Global',
+      PrivilegeId: privilegeId(name),
+      BusinessUnitId: mock.settings.organizationId,
+      PrivilegeName: name,
+    })),
   });
 }
 
@@ -56,6 +84,8 @@ export function registerDynamicsRoutes(app: FastifyInstance, mock: DynamicsMock)
       const url = new URL(req.url, 'http://mock');
       const raw = url.pathname.slice(prefix.length);
       if (raw === 'WhoAmI' || raw === 'WhoAmI()') return whoAmI(req, reply, mock);
+      const self = USER_PRIVILEGES.exec(raw);
+      if (self?.[1]) return userPrivileges(req, reply, mock, self[1]);
       const path = parseResourcePath(raw);
       const handler = path ? HANDLERS[path.entitySet] : undefined;
       if (!path || !handler) {
@@ -67,6 +97,9 @@ export function registerDynamicsRoutes(app: FastifyInstance, mock: DynamicsMock)
           `Resource not found for the segment '${segment}'.`,
         );
       }
+      // Security roles are checked before the request does anything, as Dataverse does.
+      const denied = privilegeDenied(mock.settings, APPLICATION_USER_ID, req.method, path.entitySet);
+      if (denied) return reply.code(403).header('odata-version', '4.0').send(denied);
       return handler({ req, reply, url, path }, mock);
     },
   });

@@ -1,6 +1,21 @@
 import { SERVICE_PROTECTION_CODES } from '../../harness/vendors/dynamics/profile.js';
 import type { DynamicsMockSettings } from '../profiles/dynamics.js';
-import { RollingWindowLimiter } from '../rate-limiter.js';
+import { createLimiter, type LimiterSpec, type RequestLimiter } from '../rate-limiter.js';
+
+/**
+ * The request-count limit (0x80072322): a test's `rateLimit` in any style, else Dataverse's own
+ * sliding window (6,000 per 300 s by default, both adjustable through the settings).
+ */
+export function requestLimitSpec(settings: DynamicsMockSettings): LimiterSpec {
+  return (
+    settings.rateLimit ?? { style: 'sliding', limit: settings.requestsLimit, windowMs: settings.windowMs }
+  );
+}
+
+/** Dataverse states Retry-After in whole seconds, rounded up so that honouring it is enough. */
+export function retryAfterSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
 
 /** A sliding-window sum of weights (execution milliseconds), cut into slots like the limiter. */
 class WeightedWindow {
@@ -42,6 +57,11 @@ class WeightedWindow {
   }
 }
 
+/** Dataverse's wording for 0x80072322, with the limit and window of the limiter in force. */
+export function requestLimitMessage(spec: { readonly limit: number; readonly windowMs: number }): string {
+  return `Number of requests exceeded the limit of ${spec.limit} over time window of ${Math.round(spec.windowMs / 1000)} seconds.`;
+}
+
 export interface Throttle {
   readonly code: string;
   readonly message: string;
@@ -50,20 +70,20 @@ export interface Throttle {
 
 /** One user's share of one web server: the three service protection limits of §5.3. */
 class UserBudget {
-  readonly requests: RollingWindowLimiter;
+  readonly requests: RequestLimiter;
   readonly executionMs: WeightedWindow;
   inFlight = 0;
 
   constructor(settings: DynamicsMockSettings) {
-    this.requests = new RollingWindowLimiter(settings.requestsLimit, settings.windowMs);
+    this.requests = createLimiter(requestLimitSpec(settings));
     this.executionMs = new WeightedWindow(settings.windowMs);
   }
 }
 
 /**
  * Service protection as Dataverse applies it: per user, over a sliding window, three limits.
- * Retry-After is a whole window: the mock does not know when the oldest request leaves the
- * window (the limiter keeps counts per slot), and after one window everything has.
+ * Over the request count, Retry-After is when the limiter admits again; over execution time it
+ * is a whole window (the weighted window does not track when enough time has aged out).
  */
 export class ServiceProtection {
   private readonly users = new Map<string, UserBudget>();
@@ -83,7 +103,6 @@ export class ServiceProtection {
   admit(user: string, now: number): Throttle | undefined {
     const b = this.budget(user);
     const s = this.settings;
-    const retryAfterS = Math.max(1, Math.ceil(s.windowMs / 1000));
     const windowS = Math.round(s.windowMs / 1000);
     if (b.inFlight >= s.concurrentLimit) {
       return {
@@ -96,14 +115,14 @@ export class ServiceProtection {
       return {
         code: SERVICE_PROTECTION_CODES.executionTime,
         message: `Combined execution time of incoming requests exceeded limit of ${s.executionTimeLimitMs} milliseconds over time window of ${windowS} seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.`,
-        retryAfterS,
+        retryAfterS: retryAfterSeconds(s.windowMs),
       };
     }
     if (!b.requests.tryTake(now)) {
       return {
         code: SERVICE_PROTECTION_CODES.requests,
-        message: `Number of requests exceeded the limit of ${s.requestsLimit} over time window of ${windowS} seconds.`,
-        retryAfterS,
+        message: requestLimitMessage(b.requests),
+        retryAfterS: retryAfterSeconds(b.requests.resetInMs(now)),
       };
     }
     b.inFlight++;
@@ -117,7 +136,11 @@ export class ServiceProtection {
     b.executionMs.add(now, durationMs);
   }
 
-  /** The two advisory headers (names from shared/vendors.md §5.3, unverified). */
+  /**
+   * The two advisory headers (names from shared/vendors.md §5.3, unverified): requests left in
+   * the limiter after this one, and execution seconds left in the window. Dataverse states
+   * neither the limit nor the window, so neither does the mock.
+   */
   headers(user: string, now: number): Record<string, string> {
     const b = this.budget(user);
     const remainingMs = Math.max(0, this.settings.executionTimeLimitMs - b.executionMs.sum(now));

@@ -1,5 +1,6 @@
 import type { PipedriveMockSettings, TokenCosts } from '../profiles/pipedrive.js';
-import { RollingWindowLimiter } from '../rate-limiter.js';
+import { createLimiter, type RequestLimiter, RollingWindowLimiter } from '../rate-limiter.js';
+import { ceilSeconds, windowResetMs } from './window-reset.js';
 
 export type TokenKind = 'api_token' | 'access_token';
 
@@ -11,7 +12,15 @@ export interface RequestClass {
 
 export type LimitVerdict =
   | { readonly ok: true; readonly headers: Record<string, string> }
-  | { readonly ok: false; readonly headers: Record<string, string>; readonly error: string };
+  | {
+      readonly ok: false;
+      readonly headers: Record<string, string>;
+      readonly error: string;
+      /** Seconds until the refused request would be admitted, for Retry-After. */
+      readonly retryAfterS: number;
+    };
+
+const DAY_MS = 86_400_000;
 
 /** A company's daily token budget: each call costs tokens by endpoint; resets at midnight UTC. */
 class TokenBudget {
@@ -21,7 +30,7 @@ class TokenBudget {
   constructor(readonly budget: number) {}
 
   private roll(now: number): void {
-    const day = Math.floor(now / 86_400_000);
+    const day = Math.floor(now / DAY_MS);
     if (day !== this.day) {
       this.day = day;
       this.used = 0;
@@ -43,30 +52,56 @@ class TokenBudget {
 
 /**
  * Pipedrive's limits: a rolling 2 s burst window per token (api_token and OAuth tokens have
- * different sizes), a separate 10 per 2 s window for search endpoints, and a daily token budget
- * per company. Every answer carries the headers; a refused request costs nothing.
+ * different sizes; `settings.rateLimit` / `oauthRateLimit` swap in any style), a separate 10 per
+ * 2 s window for search endpoints, and a daily token budget per company. Every answer carries the
+ * headers, read from the limiter's state; a refused request costs nothing.
  */
 export class PipedriveLimits {
-  private readonly burst: Record<TokenKind, RollingWindowLimiter>;
-  private readonly search: RollingWindowLimiter;
+  private readonly burst: Record<TokenKind, RequestLimiter>;
+  private readonly search: RequestLimiter;
   private readonly budget: TokenBudget;
+  /** When each limiter last admitted a request: its window is whole again `windowMs` later. */
+  private readonly lastTaken = new Map<RequestLimiter, number>();
 
   constructor(private readonly settings: PipedriveMockSettings) {
     this.burst = {
-      api_token: new RollingWindowLimiter(settings.burstLimit, settings.windowMs),
-      access_token: new RollingWindowLimiter(settings.oauthBurstLimit, settings.windowMs),
+      api_token: createLimiter(
+        settings.rateLimit ?? { style: 'sliding', limit: settings.burstLimit, windowMs: settings.windowMs },
+      ),
+      access_token: createLimiter(
+        settings.oauthRateLimit ?? {
+          style: 'sliding',
+          limit: settings.oauthBurstLimit,
+          windowMs: settings.windowMs,
+        },
+      ),
     };
     this.search = new RollingWindowLimiter(settings.searchBurstLimit, settings.windowMs);
     this.budget = new TokenBudget(settings.dailyTokenBudget);
   }
 
-  private headers(window: RollingWindowLimiter, now: number): Record<string, string> {
+  private take(limiter: RequestLimiter, now: number): boolean {
+    if (!limiter.tryTake(now)) return false;
+    this.lastTaken.set(limiter, now);
+    return true;
+  }
+
+  private headers(window: RequestLimiter, now: number): Record<string, string> {
     return {
       'x-ratelimit-limit': String(window.limit),
-      'x-ratelimit-remaining': String(window.remaining(now)),
+      'x-ratelimit-remaining': String(Math.max(0, window.remaining(now))),
       // A duration in seconds, as in the documented example (`x-ratelimit-reset: 2`).
-      'x-ratelimit-reset': String(Math.ceil(window.windowMs / 1000)),
+      'x-ratelimit-reset': String(ceilSeconds(windowResetMs(window, this.lastTaken.get(window), now))),
       'x-daily-ratelimit-token-remaining': String(this.budget.remaining(now)),
+    };
+  }
+
+  private refused(window: RequestLimiter, now: number, error: string, retryAfterMs: number): LimitVerdict {
+    return {
+      ok: false,
+      headers: this.headers(window, now),
+      error,
+      retryAfterS: Math.max(1, ceilSeconds(retryAfterMs)),
     };
   }
 
@@ -74,12 +109,12 @@ export class PipedriveLimits {
     const burst = this.burst[kind];
     const cost = (request.version === 'v2' ? this.settings.v2Costs : this.settings.v1Costs)[request.kind];
     if (this.budget.remaining(now) < cost) {
-      return { ok: false, headers: this.headers(burst, now), error: 'Daily token budget exceeded' };
+      // The budget comes back at the start of the next day (UTC in the mock).
+      return this.refused(burst, now, 'Daily token budget exceeded', DAY_MS - (now % DAY_MS));
     }
-    if (!burst.tryTake(now))
-      return { ok: false, headers: this.headers(burst, now), error: 'Request over limit' };
-    if (request.kind === 'search' && !this.search.tryTake(now)) {
-      return { ok: false, headers: this.headers(this.search, now), error: 'Request over limit' };
+    if (!this.take(burst, now)) return this.refused(burst, now, 'Request over limit', burst.resetInMs(now));
+    if (request.kind === 'search' && !this.take(this.search, now)) {
+      return this.refused(this.search, now, 'Request over limit', this.search.resetInMs(now));
     }
     this.budget.tryTake(cost, now);
     return { ok: true, headers: this.headers(request.kind === 'search' ? this.search : burst, now) };

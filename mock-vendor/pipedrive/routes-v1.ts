@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pipedriveError, webhookValidationError } from './errors.js';
 import type { PipedriveMock } from './mock.js';
+import { userPermissions } from './permissions.js';
 import { toV1Field, toV2Field } from './person-fields.js';
 import type { Webhook } from './webhooks.js';
 
@@ -97,6 +98,10 @@ export function registerV1Routes(app: FastifyInstance, mock: PipedriveMock): voi
         return reply.code(400).send(pipedriveError('Field name is required'));
       }
       if (typeof type !== 'string') return reply.code(400).send(pipedriveError('Field type is required'));
+      // Adding a field is a permission of the user's permission set (wording unverified).
+      if (!userPermissions(mock.settings.userPermissions).can_add_custom_fields) {
+        return reply.code(403).send(pipedriveError('You do not have permission to add custom fields'));
+      }
       const field = mock.fields.createCustom(name.trim(), type, Date.now());
       return { success: true, data: toV1Field(field, mock.fields.all().length) };
     },

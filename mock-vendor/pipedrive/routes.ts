@@ -4,6 +4,7 @@ import { overLimitBody, unauthorizedBody } from './errors.js';
 import type { RequestClass, TokenKind } from './limits.js';
 import type { PipedriveMock } from './mock.js';
 import { registerPersonRoutes } from './routes-persons.js';
+import { registerUserRoutes } from './routes-users.js';
 import { registerV1Routes } from './routes-v1.js';
 
 function sameToken(given: string, expected: string): boolean {
@@ -33,6 +34,8 @@ function classify(req: FastifyRequest): RequestClass {
   const version = pattern.startsWith('/api/v2/') ? 'v2' : 'v1';
   if (req.method === 'GET') {
     if (pattern.endsWith('/search')) return { version, kind: 'search' };
+    // GET /v1/users/me reads one record (documented cost 2), though its path has no id.
+    if (pattern.endsWith('/me')) return { version, kind: 'get' };
     return { version, kind: pattern.includes('/:') ? 'get' : 'list' };
   }
   return { version, kind: req.method === 'DELETE' ? 'delete' : 'write' };
@@ -64,13 +67,15 @@ export function registerPipedriveRoutes(app: FastifyInstance, mock: PipedriveMoc
     void reply.headers(verdict.headers);
     if (!verdict.ok) {
       mock.truth.rateLimited++;
-      // Retry-After on 429 is from Pipedrive's earlier rate-limit docs [secondary].
+      // Retry-After on 429 is from Pipedrive's earlier rate-limit docs [secondary]: when the
+      // refused request would be admitted, which x-ratelimit-reset (the whole window) overstates.
       return reply
         .code(429)
-        .header('retry-after', verdict.headers['x-ratelimit-reset'] ?? '2')
+        .header('retry-after', String(verdict.retryAfterS))
         .send(overLimitBody(verdict.error));
     }
   });
   registerPersonRoutes(app, mock);
   registerV1Routes(app, mock);
+  registerUserRoutes(app, mock);
 }

@@ -1,4 +1,6 @@
 import { dynamicsProfile, SERVICE_PROTECTION } from '../../harness/vendors/dynamics/profile.js';
+import { allMockPrivileges } from '../dynamics/privileges.js';
+import type { LimiterSpec } from '../rate-limiter.js';
 
 /**
  * How the mock Dataverse environment behaves: this is ground truth. It starts from the
@@ -13,6 +15,13 @@ export interface DynamicsMockSettings {
   executionTimeLimitMs: number;
   concurrentLimit: number;
   windowMs: number;
+  /**
+   * The request-count limiter in any style (rate-limit-probe draws random ones); absent, it is
+   * Dataverse's documented sliding window of `requestsLimit` per `windowMs`.
+   */
+  rateLimit?: LimiterSpec;
+  /** What the application user's security roles grant (`prvReadContact`...); default all. */
+  privileges: readonly string[];
   /** Dataverse's default and largest page (odata.maxpagesize above it is capped). */
   maxPageSize: number;
   /** Lifetime of tokens issued by the mock's Entra token endpoint. */
@@ -33,6 +42,7 @@ export function defaultDynamicsSettings(): DynamicsMockSettings {
     executionTimeLimitMs: SERVICE_PROTECTION.executionTimeMs.value,
     concurrentLimit: SERVICE_PROTECTION.concurrentRequests.value,
     windowMs: SERVICE_PROTECTION.windowMs.value,
+    privileges: allMockPrivileges(),
     maxPageSize: 5000,
     tokenLifetimeS: 3599,
     deliveryConcurrency: webhooks.concurrency.value,

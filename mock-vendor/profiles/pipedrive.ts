@@ -4,6 +4,7 @@ import {
   PIPEDRIVE_SEARCH_TOKEN_COST,
   pipedriveProfile,
 } from '../../harness/vendors/pipedrive/profile.js';
+import type { LimiterSpec } from '../rate-limiter.js';
 
 /** Token cost of one call by kind; v2 endpoints cost less than their v1 twins. */
 export interface TokenCosts {
@@ -31,6 +32,19 @@ export interface PipedriveMockSettings {
   /** Search endpoints: 10 per window per token on every plan. */
   searchBurstLimit: number;
   windowMs: number;
+  /**
+   * The api_token burst limiter; Pipedrive's is a rolling window of `burstLimit` per `windowMs`.
+   * Tests draw other styles and sizes (it is the limiter rate-limit-probe meets).
+   */
+  rateLimit?: LimiterSpec;
+  /** The OAuth access token's burst limiter; a rolling window of `oauthBurstLimit` unless set. */
+  oauthRateLimit?: LimiterSpec;
+  /**
+   * Overrides of the user's aggregated permissions (GET /v1/users/{id}/permissions); every
+   * permission is granted unless set false here. `can_add_custom_fields: false` makes
+   * POST /v1/personFields answer 403.
+   */
+  userPermissions?: Readonly<Record<string, boolean>>;
   dailyTokenBudget: number;
   /** rate-limits.apis.io (secondary): single GET 2, list 20, write 10, search 40; delete unverified. */
   v1Costs: TokenCosts;

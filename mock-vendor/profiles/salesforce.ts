@@ -1,4 +1,5 @@
 import { SALESFORCE_API_VERSION, salesforceProfile } from '../../harness/vendors/salesforce/profile.js';
+import type { LimiterSpec } from '../rate-limiter.js';
 
 /**
  * How the mock Salesforce org behaves: this is ground truth. It starts from the documented facts
@@ -15,6 +16,16 @@ export interface SalesforceMockSettings {
   apiVersions: readonly string[];
   /** Requests allowed per rolling 24 h (Sforce-Limit-Info's denominator). */
   apiAllocation: number;
+  /**
+   * Replaces the rolling 24 h allocation with any limiter (rate-limit-probe tests shrink it to a
+   * window of a second); Sforce-Limit-Info and the 403 follow it. Absent: `apiAllocation` per 24 h.
+   */
+  rateLimit?: LimiterSpec;
+  /**
+   * The integration user's object permissions on Contact (profile or permission sets). Describe
+   * reports them and API writes are refused without them; the org's own changes are not.
+   */
+  contactPermissions: { create: boolean; edit: boolean };
   /** Idle time after which an issued access token stops working (org session timeout). */
   sessionTimeoutMs: number;
   /** Records per collection call. */
@@ -54,6 +65,7 @@ export function defaultSalesforceSettings(): SalesforceMockSettings {
     apiAllocation: daily?.value.requests ?? 100_000,
     // Salesforce's default session timeout is 2 h [unverified].
     sessionTimeoutMs: 7_200_000,
+    contactPermissions: { create: true, edit: true },
     batchMax: salesforceProfile.batchMax.value,
     queryBatchSize: 2000,
     queryBatchMin: 200,

@@ -7,6 +7,7 @@ import {
   zohoCredits,
   zohoProfile,
 } from '../../harness/vendors/zoho/profile.js';
+import type { LimiterSpec } from '../rate-limiter.js';
 
 /**
  * How the mock Zoho CRM behaves: this is ground truth. It starts from the documented facts
@@ -16,8 +17,16 @@ export interface ZohoMockSettings {
   edition: ZohoEdition;
   /** Calls in flight per org per app; one more is answered 429 TOO_MANY_REQUESTS. */
   concurrencyCap: number;
-  /** API credits per rolling 24 h per org (one credit per call). */
+  /** API credits per rolling 24 h per org (one credit per call); sizes the default `rateLimit`. */
   credits: number;
+  /**
+   * The limiter every /crm/v8 call spends from. It stands for Zoho's API credit budget, the only
+   * Zoho limit that counts calls over time (the concurrency cap counts calls in flight, not a
+   * rate, and stays separate above). Unset, it is that budget as documented: `credits` per rolling
+   * 24 h (zohoCreditLimit). Tests draw other styles, limits and windows to exercise
+   * rate-limit-probe; the over-limit answer stays Zoho's 429 TOO_MANY_REQUESTS, with no headers.
+   */
+  rateLimit?: LimiterSpec;
   batchMax: number;
   listPerPageMax: number;
   pageParamRecordLimit: number;
@@ -45,6 +54,11 @@ export const ALL_SCOPES = [
   'ZohoCRM.users.READ',
   'ZohoCRM.org.READ',
 ] as const;
+
+/** Zoho's credit budget as a limiter: `credits` calls per rolling (sliding) 24 h window. */
+export function zohoCreditLimit(credits: number): LimiterSpec {
+  return { style: 'sliding', limit: credits, windowMs: 86_400_000 };
+}
 
 /** The documented limits of `edition` (the profile's assumed one by default) for an org of the profile's size. */
 export function defaultZohoSettings(

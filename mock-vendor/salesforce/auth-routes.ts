@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { activeWindow } from '../faults.js';
 import { SESSION_INVALID, sfErrors } from './errors.js';
 import { KEY_PREFIX, salesforceId } from './ids.js';
 import type { SalesforceMock } from './mock.js';
@@ -30,8 +29,8 @@ function limitInfo(mock: SalesforceMock, reply: FastifyReply, now: number): void
 }
 
 /**
- * OAuth 2.0 token endpoint and the REST API's gate: session check, API faults, the rolling 24 h
- * allocation (403 REQUEST_LIMIT_EXCEEDED past it, never 429) and Sforce-Limit-Info.
+ * OAuth 2.0 token endpoint and the REST API's gate: session check, the org's API allocation
+ * (403 REQUEST_LIMIT_EXCEEDED past it, never 429) and Sforce-Limit-Info.
  */
 export function registerAuthRoutes(app: FastifyInstance, mock: SalesforceMock): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -97,28 +96,13 @@ export function registerAuthRoutes(app: FastifyInstance, mock: SalesforceMock): 
     if (!version || !mock.settings.apiVersions.includes(version)) {
       return reply.code(404).send(sfErrors('NOT_FOUND', 'The requested resource does not exist'));
     }
-    const faults = mock.engine.faults;
-    const elapsed = now - mock.startedAt;
-    if (activeWindow(faults.outages, elapsed)) {
-      return reply.code(503).send(sfErrors('SERVER_UNAVAILABLE', 'Server is temporarily unavailable'));
-    }
-    if (faults.latencyMs && Math.random() < (faults.latencyP ?? 1))
-      await new Promise((r) => setTimeout(r, faults.latencyMs));
-    if (activeWindow(faults.rateLimitStorms, elapsed) || !mock.allocation.tryTake(now)) {
+    // Outages, storms, latency and 500s are injected by the shared fault hook before this one,
+    // in Salesforce's shape (faults.ts); what is left here is the org's own allocation.
+    if (!mock.allocation.tryTake(now)) {
       mock.truth.rateLimited++;
       limitInfo(mock, reply, now);
       return reply.code(403).send(sfErrors('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
     }
     limitInfo(mock, reply, now);
-    if (faults.serverError && Math.random() < faults.serverError) {
-      return reply
-        .code(500)
-        .send(
-          sfErrors(
-            'UNKNOWN_EXCEPTION',
-            'An unexpected error occurred. Please include this ErrorId if you contact support: 0-0 (mock)',
-          ),
-        );
-    }
   });
 }

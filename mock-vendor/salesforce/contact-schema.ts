@@ -102,17 +102,24 @@ export function missingRequired(properties: Readonly<Record<string, string | nul
   return FIELDS.filter((f) => f.required && !properties[f.name]).map((f) => f.name);
 }
 
-/** Enough of describe() for jsforce and for a person reading it. */
-export function describeContact(base: string) {
+/**
+ * Enough of describe() for jsforce and for a person reading it. Like Salesforce's, it answers
+ * for the calling user: object flags follow that user's permissions.
+ */
+export function describeContact(
+  base: string,
+  permissions: { readonly create: boolean; readonly edit: boolean } = { create: true, edit: true },
+) {
   return {
     name: 'Contact',
     label: 'Contact',
     labelPlural: 'Contacts',
     keyPrefix: '003',
     custom: false,
-    createable: true,
-    updateable: true,
-    deletable: true,
+    createable: permissions.create,
+    updateable: permissions.edit,
+    // Delete needs Edit (the mock has no separate Delete permission to take away).
+    deletable: permissions.edit,
     queryable: true,
     retrieveable: true,
     searchable: true,

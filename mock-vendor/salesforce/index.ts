@@ -5,6 +5,8 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerCometdRoutes } from './cdc/cometd.js';
 import { registerCompositeRoutes } from './composite.js';
 import { checkWrite } from './contact-schema.js';
+import { SALESFORCE_FAULTS } from './faults.js';
+import { registerIdentityRoutes } from './identity.js';
 import { SalesforceMock } from './mock.js';
 import { registerOutboundRoutes } from './outbound.js';
 import { registerQueryRoutes } from './query.js';
@@ -13,9 +15,13 @@ import { registerSobjectRoutes } from './routes.js';
 export const salesforceMockProfile: MockProfile = {
   id: 'salesforce',
   create(app, options) {
+    const defaults = defaultSalesforceSettings();
+    const given = options.settings as Partial<SalesforceMockSettings>;
     const settings: SalesforceMockSettings = {
-      ...defaultSalesforceSettings(),
-      ...(options.settings as Partial<SalesforceMockSettings>),
+      ...defaults,
+      ...given,
+      // One permission may be taken away alone: `{contactPermissions: {create: false}}`.
+      contactPermissions: { ...defaults.contactPermissions, ...given.contactPermissions },
     };
     const mock = new SalesforceMock(
       settings,
@@ -25,6 +31,7 @@ export const salesforceMockProfile: MockProfile = {
       options.truth,
     );
     registerAuthRoutes(app, mock);
+    registerIdentityRoutes(app, mock);
     registerSobjectRoutes(app, mock);
     registerCompositeRoutes(app, mock);
     registerQueryRoutes(app, mock);
@@ -33,13 +40,14 @@ export const salesforceMockProfile: MockProfile = {
     return {
       delivery: mock.engine,
       objectTypes: ['contacts'],
+      faultResponse: (kind) => SALESFORCE_FAULTS[kind],
       // Changes made inside the org (imports, other users): an upsert by the external id field,
       // which runs the same automation, so the same Outbound Messages go out.
       firehose(_objectType, inputs, now) {
         for (const [i, input] of inputs.entries()) {
           const check = checkWrite(toSalesforceFields(input.fields));
           const outcome = check.ok
-            ? mock.upsert(EXTERNAL_ID_FIELD, input.externalId, check.values, now)
+            ? mock.upsert(EXTERNAL_ID_FIELD, input.externalId, check.values, now, /* asOrg */ true)
             : check;
           if (!outcome.ok) throw new Error(`firehose inputs[${i}]: ${outcome.errorCode}: ${outcome.message}`);
         }

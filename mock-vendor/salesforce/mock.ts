@@ -1,7 +1,7 @@
 import { DeliveryEngine } from '../delivery-engine.js';
 import type { DeliveryFaults } from '../faults.js';
 import type { SalesforceMockSettings } from '../profiles/salesforce.js';
-import { RollingWindowLimiter } from '../rate-limiter.js';
+import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { type MockRecord, type PropertyChange, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { ChangeLog } from './cdc/change-log.js';
@@ -10,6 +10,8 @@ import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
 import { type OutboundDefinition, type OutboundEvent, outboundDeliveryFormat } from './outbound.js';
 import { SessionStore } from './sessions.js';
 
+const DAY_MS = 86_400_000;
+
 export type SaveOutcome =
   | { readonly ok: true; readonly id: string; readonly created: boolean }
   | { readonly ok: false; readonly errorCode: string; readonly message: string; readonly fields: string[] };
@@ -17,7 +19,11 @@ export type SaveOutcome =
 /** The state of one emulated org: Contacts, the API allocation, sessions and Outbound Messages. */
 export class SalesforceMock {
   readonly contacts = new RecordStore(1);
-  readonly allocation: RollingWindowLimiter;
+  /**
+   * The org's API request allocation: a rolling 24 h counter unless a test sets
+   * `settings.rateLimit` (any style, limit and window) to make it measurable in seconds.
+   */
+  readonly allocation: RequestLimiter;
   readonly sessions: SessionStore;
   readonly engine: DeliveryEngine<OutboundEvent>;
   /** Change Data Capture for Contact, replayable for the retention period. */
@@ -41,7 +47,9 @@ export class SalesforceMock {
     // The receiver is told the webhook secret; Outbound Messages carry the org id instead, so
     // unless a test pins an org id the mock org takes the secret as its id.
     this.organizationId = settings.organizationId || credentials.webhookSecret;
-    this.allocation = new RollingWindowLimiter(settings.apiAllocation, 86_400_000);
+    this.allocation = createLimiter(
+      settings.rateLimit ?? { style: 'sliding', limit: settings.apiAllocation, windowMs: DAY_MS },
+    );
     this.sessions = new SessionStore(settings.sessionTimeoutMs, credentials.token);
     this.changes = new ChangeLog({
       retentionMs: settings.cdcRetentionMs,
@@ -66,9 +74,9 @@ export class SalesforceMock {
     return this.settings.apiVersions.at(-1) ?? '66.0';
   }
 
-  /** Requests counted against the rolling 24 h allocation, for Sforce-Limit-Info. */
+  /** Requests counted against the allocation, as Sforce-Limit-Info and /limits report them. */
   apiUsage(now: number): { used: number; limit: number } {
-    const limit = this.settings.apiAllocation;
+    const limit = this.allocation.limit;
     return { used: limit - this.allocation.remaining(now), limit };
   }
 
@@ -85,7 +93,13 @@ export class SalesforceMock {
     return field === 'Id' ? this.findById(value) : this.contacts.findBy(field, value);
   }
 
-  create(values: Readonly<Record<string, string | null>>, now: number): SaveOutcome {
+  /**
+   * Saves made through the API run as the integration user and need its object permission;
+   * `asOrg` is the org's own automation and imports, which run as someone else.
+   */
+  create(values: Readonly<Record<string, string | null>>, now: number, asOrg = false): SaveOutcome {
+    const refused = asOrg ? undefined : this.refuse('create');
+    if (refused) return refused;
     const extId = values.Poc_Ext_Id__c;
     const clash = extId ? this.contacts.findBy('Poc_Ext_Id__c', extId) : undefined;
     if (clash) {
@@ -110,7 +124,14 @@ export class SalesforceMock {
     return { ok: true, id: this.idOf(change.record), created: true };
   }
 
-  update(record: MockRecord, values: Readonly<Record<string, string | null>>, now: number): SaveOutcome {
+  update(
+    record: MockRecord,
+    values: Readonly<Record<string, string | null>>,
+    now: number,
+    asOrg = false,
+  ): SaveOutcome {
+    const refused = asOrg ? undefined : this.refuse('edit');
+    if (refused) return refused;
     if (values.LastName === null || values.LastName === '') {
       return {
         ok: false,
@@ -132,9 +153,23 @@ export class SalesforceMock {
     value: string,
     values: Readonly<Record<string, string | null>>,
     now: number,
+    asOrg = false,
   ): SaveOutcome {
     const existing = this.findBy(field, value);
-    return existing ? this.update(existing, values, now) : this.create({ ...values, [field]: value }, now);
+    return existing
+      ? this.update(existing, values, now, asOrg)
+      : this.create({ ...values, [field]: value }, now, asOrg);
+  }
+
+  /** The refusal of a save the integration user lacks the object permission for [unverified code]. */
+  private refuse(permission: 'create' | 'edit'): SaveOutcome | undefined {
+    if (this.settings.contactPermissions[permission]) return undefined;
+    return {
+      ok: false,
+      errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+      message: `insufficient access rights: the user has no ${permission === 'create' ? 'Create' : 'Edit'} permission on Contact`,
+      fields: [],
+    };
   }
 
   delete(record: MockRecord, now: number): void {

@@ -84,13 +84,16 @@ export function registerSobjectRoutes(app: FastifyInstance, mock: SalesforceMock
 
   app.get<{ Params: Params }>('/services/data/:version/sobjects/:sobject', async (req, reply) => {
     if (notContact(req.params.sobject, reply)) return reply;
-    const { fields: _fields, ...objectDescribe } = describeContact(`/services/data/${req.params.version}`);
+    const { fields: _fields, ...objectDescribe } = describeContact(
+      `/services/data/${req.params.version}`,
+      mock.settings.contactPermissions,
+    );
     return { objectDescribe, recentItems: [] };
   });
 
   app.get<{ Params: Params }>('/services/data/:version/sobjects/:sobject/describe', async (req, reply) => {
     if (notContact(req.params.sobject, reply)) return reply;
-    return describeContact(`/services/data/${req.params.version}`);
+    return describeContact(`/services/data/${req.params.version}`, mock.settings.contactPermissions);
   });
 
   app.post<{ Params: Params; Body: Record<string, unknown> }>(

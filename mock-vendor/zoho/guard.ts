@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { AUTH_ERRORS, zohoError } from './errors.js';
+import { AUTH_ERRORS, creditsExhausted, zohoError } from './errors.js';
 import type { ZohoMock } from './mock.js';
 import { hasScope, requiredScope } from './scopes.js';
 
@@ -9,8 +9,8 @@ const AUTH_PREFIX = 'Zoho-oauthtoken ';
 /**
  * What stands before every /crm/v8 route, in Zoho's order as far as it is known: the
  * Zoho-oauthtoken (401 AUTHENTICATION_FAILURE / INVALID_TOKEN), its scopes (401
- * OAUTH_SCOPE_MISMATCH), the org's concurrency cap, then its rolling 24 h credits (both 429
- * TOO_MANY_REQUESTS; Zoho documents no rate-limit headers, so none are sent).
+ * OAUTH_SCOPE_MISMATCH), the org's concurrency cap, then its credits (settings.rateLimit; both 429
+ * TOO_MANY_REQUESTS; Zoho documents no rate-limit headers, so none are sent, not even Retry-After).
  */
 export function registerGuard(scope: FastifyInstance, mock: ZohoMock): void {
   scope.addHook('onRequest', async (req, reply) => {
@@ -36,11 +36,7 @@ export function registerGuard(scope: FastifyInstance, mock: ZohoMock): void {
     }
     if (!mock.credits.tryTake(now)) {
       mock.truth.rateLimited++;
-      return reply.code(429).send(
-        zohoError('TOO_MANY_REQUESTS', 'the API credits of the org for the last 24 hours are exhausted', {
-          limit: mock.settings.credits,
-        }),
-      );
+      return reply.code(429).send(creditsExhausted(mock.credits));
     }
     mock.inFlight++;
     // 'close' fires once the answer is sent or the client goes away: either frees the slot.

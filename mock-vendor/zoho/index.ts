@@ -2,6 +2,7 @@ import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import { toZohoFields } from '../../harness/vendors/zoho/fields.js';
 import type { MockProfile } from '../profile.js';
 import { defaultZohoSettings, type ZohoMockSettings } from '../profiles/zoho.js';
+import { ZOHO_FAULTS } from './errors.js';
 import { registerFieldRoutes } from './fields-routes.js';
 import { registerGuard } from './guard.js';
 import { ZohoMock } from './mock.js';
@@ -42,6 +43,7 @@ export const zohoMockProfile: MockProfile = {
     return {
       delivery: mock.channels,
       objectTypes: MODULES.map((m) => m.objectType),
+      faultResponse: (kind) => ZOHO_FAULTS[kind],
       // Changes made inside Zoho (imports, other users) upsert by the duplicate-check field and
       // notify exactly as an API upsert of the same chunk would.
       firehose(objectType, inputs, now) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import type { DeliveryFaults } from '../faults.js';
-import { ALL_SCOPES, type ZohoMockSettings } from '../profiles/zoho.js';
-import { RollingWindowLimiter } from '../rate-limiter.js';
+import { ALL_SCOPES, type ZohoMockSettings, zohoCreditLimit } from '../profiles/zoho.js';
+import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { type MockRecord, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { MODULES, type ModuleRules } from './modules.js';
@@ -37,7 +37,8 @@ export class ZohoMock {
     MODULES.map((m, i) => [m.apiName, new RecordStore(FIRST_ID + i * 100_000_000)]),
   );
   readonly tokens = new Map<string, AccessToken>();
-  readonly credits: RollingWindowLimiter;
+  /** The org's API credits (settings.rateLimit, by default the rolling 24 h budget). */
+  readonly credits: RequestLimiter;
   readonly channels: ZohoChannels;
   inFlight = 0;
 
@@ -50,8 +51,8 @@ export class ZohoMock {
   ) {
     // The configured token is a long-lived credential with every scope.
     this.tokens.set(token, { scopes: ALL_SCOPES, expiresAt: Number.POSITIVE_INFINITY });
-    // Rolling 24 h in 5-minute slots: credits come back as the oldest calls age out.
-    this.credits = new RollingWindowLimiter(settings.credits, 86_400_000, 288);
+    // Rolling 24 h by default: credits come back as the oldest calls age out of the window.
+    this.credits = createLimiter(settings.rateLimit ?? zohoCreditLimit(settings.credits));
     this.channels = new ZohoChannels(settings, faults, timeScale, truth);
   }
 

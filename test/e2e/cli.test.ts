@@ -61,6 +61,19 @@ describe('poc CLI', () => {
     ],
     [
       ['run', 'webhook-storm', '--vendor', 'hubspot', '--live'],
+      'POC_ERR_BAD_OPTION',
+      /--public-url: a live vendor cannot reach 127.0.0.1/,
+    ],
+    [
+      [
+        'run',
+        'webhook-storm',
+        '--vendor',
+        'hubspot',
+        '--live',
+        '--public-url',
+        'https://tunnel.example/webhooks/hubspot',
+      ],
       'POC_ERR_MISSING_CREDENTIALS',
       /POC_HUBSPOT_ACCESS_TOKEN is not set/,
     ],

@@ -16,13 +16,13 @@ const VENDORS: { vendor: string; model: string; specific: (f: Findings) => void 
     vendor: 'pipedrive',
     model: 'one event per POST with Basic credentials',
     // The API path paces on the search limit (10 per 2 s at 80 %): 4 upserts/s, two calls each.
-    specific: (f) => expect(f('webhook.api_rate_per_s')).toBe(4),
+    specific: (f) => expect(f('webhook.api_planned_rate_per_s')).toBe(4),
   },
   {
     vendor: 'zoho',
     model: 'notifications echoing the channel token',
     // 80 % of the concurrency-derived 15 calls/s, 25 records per upsert, covers 300 events/s.
-    specific: (f) => expect(f('webhook.firehose_rate_per_s')).toBe(0),
+    specific: (f) => expect(f('webhook.firehose_planned_rate_per_s')).toBe(0),
   },
   {
     vendor: 'dynamics',
@@ -33,12 +33,12 @@ const VENDORS: { vendor: string; model: string; specific: (f: Findings) => void 
     vendor: 'salesforce',
     model: 'SOAP Outbound Messages acknowledged by the receiver',
     // No short window is documented: the API path stays within the derived per-minute budget.
-    specific: (f) => expect(f('webhook.api_rate_per_s')).toBeLessThan(300),
+    specific: (f) => expect(f('webhook.api_planned_rate_per_s')).toBeLessThan(300),
   },
   {
     vendor: 'standard',
     model: 'Standard Webhooks signatures',
-    specific: (f) => expect(f('webhook.firehose_rate_per_s')).toBe(0),
+    specific: (f) => expect(f('webhook.firehose_planned_rate_per_s')).toBe(0),
   },
 ];
 

@@ -2,6 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
 import { type StartedMock, startMockHubspot, startReceiver } from '../helpers/servers.js';
 
+/** Restarts the fault clock and starts an outage now, as a scenario does when its load starts. */
+async function startOutage(m: StartedMock, duration: string): Promise<void> {
+  await fetch(`${m.url}/__admin/fault-clock`, { method: 'POST' });
+  const res = await fetch(`${m.url}/__admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ spec: [`outage=${duration}@0s`] }),
+  });
+  expect(res.status).toBe(200);
+}
+
 describe('API faults on the mock (every profile gets them; HubSpot answers in its own shape)', () => {
   let mock: StartedMock | undefined;
   afterEach(async () => {
@@ -13,11 +24,12 @@ describe('API faults on the mock (every profile gets them; HubSpot answers in it
     fetch(`${m.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${m.token}` } });
 
   it('answers 503 during an outage and serves again after it', async () => {
-    mock = await startMockHubspot({ faults: { outages: [{ startMs: 0, durationMs: 400 }] } });
+    mock = await startMockHubspot();
+    await startOutage(mock, '1s');
     const down = await get(mock);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ status: 'error', category: 'INTERNAL_ERROR' });
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 1100));
     expect((await get(mock)).status).toBe(200);
   });
 
@@ -47,7 +59,7 @@ describe('API faults on the mock (every profile gets them; HubSpot answers in it
   });
 
   it('holds webhook deliveries during an outage and delivers them after it', async () => {
-    mock = await startMockHubspot({ faults: { outages: [{ startMs: 300, durationMs: 700 }] } });
+    mock = await startMockHubspot();
     const receiver = await startReceiver([mock.secret]);
     try {
       const api = hubspotApi({ baseUrl: mock.url, token: mock.token });
@@ -60,7 +72,7 @@ describe('API faults on the mock (every profile gets them; HubSpot answers in it
       receiver.pipeline.events.on('accepted', (events) => {
         for (const _ of events) times.push(Date.now());
       });
-      await new Promise((r) => setTimeout(r, 350));
+      await startOutage(mock, '1s');
       // The API is down too: write through the firehose (changes made inside the vendor).
       const res = await fetch(`${mock.url}/__admin/firehose`, {
         method: 'POST',
@@ -74,7 +86,7 @@ describe('API faults on the mock (every profile gets them; HubSpot answers in it
       const postedAt = Date.now();
       while (times.length === 0 && Date.now() - postedAt < 5000) await new Promise((r) => setTimeout(r, 20));
       expect(times).toHaveLength(1);
-      expect((times[0] ?? 0) - postedAt).toBeGreaterThan(400);
+      expect((times[0] ?? 0) - postedAt).toBeGreaterThan(700);
     } finally {
       await receiver.close();
     }

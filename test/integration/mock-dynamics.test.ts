@@ -4,6 +4,7 @@ import { DynamicsWebApi } from 'dynamics-web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dynamicsApi } from '../../harness/vendors/dynamics/api.js';
 import type { VendorEvent } from '../../harness/vendors/types.js';
+import { allMockPrivileges } from '../../mock-vendor/dynamics/privileges.js';
 import { startDynamicsReceiver, startMockDynamics } from '../helpers/dynamics.js';
 import type { StartedMock } from '../helpers/servers.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -275,21 +276,60 @@ describe('mock Dataverse service protection', () => {
 
 describe('dynamics adapter access checks and probe against the mock', () => {
   it('passes every doctor check, and the probe reads the burst header then sees the 429', async () => {
-    const mock = await startMockDynamics({ settings: { requestsLimit: 4, windowMs: 60_000 } });
+    // Four checks (WhoAmI, RetrieveUserPrivileges, contacts, sdkmessages) and one probe fill it.
+    const mock = await startMockDynamics({ settings: { requestsLimit: 5, windowMs: 60_000 } });
     try {
       const api = dynamicsApi({ baseUrl: mock.url, token: mock.token });
       const checks = (await api.checkAccess?.()) ?? [];
       expect(checks.map((c) => [c.name, c.ok])).toEqual([
         ['token', true],
+        ['privileges', true],
         ['contacts', true],
         ['webhook registration', true],
       ]);
       const first = await api.probe?.();
       expect(first).toMatchObject({ status: 200, throttled: false, advertised: { remaining: 0 } });
       const second = await api.probe?.();
+      // Retry-After is when the oldest request leaves the window, in whole seconds rounded up.
       expect(second).toMatchObject({ status: 429, throttled: true, retryAfterMs: 60_000, advertised: {} });
       const denied = await dynamicsApi({ baseUrl: mock.url, token: 'expired' }).checkAccess?.();
       expect(denied).toEqual([{ name: 'token', ok: false, detail: expect.stringContaining('answered 401') }]);
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe('dynamics doctor checks against a user whose security roles fall short', () => {
+  it('names each missing privilege, and the 403 PrivilegeDenied of the table it guards', async () => {
+    const held = allMockPrivileges().filter(
+      (p) => p !== 'prvReadContact' && p !== 'prvCreateSdkMessageProcessingStep',
+    );
+    const mock = await startMockDynamics({ settings: { privileges: held } });
+    try {
+      const api = dynamicsApi({ baseUrl: mock.url, token: mock.token });
+      const checks = (await api.checkAccess?.()) ?? [];
+      expect(checks.map((c) => [c.name, c.ok])).toEqual([
+        ['token', true],
+        ['privileges', false],
+        ['contacts', false],
+        ['webhook registration', true],
+      ]);
+      const privileges = checks.find((c) => c.name === 'privileges')?.detail ?? '';
+      expect(privileges).toContain('prvReadContact');
+      expect(privileges).toContain('prvCreateSdkMessageProcessingStep');
+      expect(privileges).not.toContain('prvWriteContact');
+      expect(checks.find((c) => c.name === 'contacts')?.detail).toContain('missing prvReadContact');
+      // Dataverse's own answer to the refused read.
+      const res = await fetch(`${mock.url}${API}/contacts?$top=1`, {
+        headers: { authorization: `Bearer ${mock.token}` },
+      });
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('0x80040220');
+      expect(body.error.message).toMatch(/is missing prvReadContact privilege \(Id=[0-9a-f-]{36}\) on OTC=2/);
+      // No secret in any detail.
+      expect(JSON.stringify(checks)).not.toContain(mock.token);
     } finally {
       await mock.close();
     }

@@ -397,4 +397,89 @@ describe('mock Pipedrive on the wire', () => {
     expect((await webhooks.deleteWebhook({ id })).success).toBe(true);
     expect((await webhooks.addWebhook({ AddWebhookRequest: request })).success).toBe(true);
   });
+
+  it('checks access for poc doctor: token, permissions and every API poc calls', async () => {
+    const api = (token: string, settings?: Record<string, string>) =>
+      createPipedriveAdapter().api({ baseUrl: mock.url, token, ...(settings ? { settings } : {}) });
+    const ok = await api(mock.token).checkAccess?.();
+    expect(ok?.map((c) => [c.name, c.ok])).toEqual([
+      ['token', true],
+      ['permissions', true],
+      ['persons api', true],
+      ['persons search', true],
+      ['webhooks api', true],
+    ]);
+    expect(ok?.[0]?.detail).toBe('valid for user 9876543 of company poc-sandbox');
+    // The same through the api_token query parameter, which must never reach a detail.
+    const viaQuery = await api(mock.token, { auth: 'query' }).checkAccess?.();
+    expect(viaQuery?.every((c) => c.ok)).toBe(true);
+
+    const wrong = 'wrong-token-that-must-not-leak';
+    for (const auth of ['header', 'query']) {
+      const refused = await api(wrong, { auth }).checkAccess?.();
+      expect(refused).toEqual([
+        {
+          name: 'token',
+          ok: false,
+          detail:
+            'GET /v1/users/me answered 401 unauthorized access: the token is refused: check POC_PIPEDRIVE_API_TOKEN',
+        },
+      ]);
+    }
+  });
+
+  it('names the permission poc lacks, and the mock refuses what it guards', async () => {
+    const limited = await startMockPipedrive({
+      settings: { userPermissions: { can_add_custom_fields: false } },
+    });
+    try {
+      const checks = await createPipedriveAdapter()
+        .api({ baseUrl: limited.url, token: limited.token })
+        .checkAccess?.();
+      const permissions = checks?.find((c) => c.name === 'permissions');
+      expect(permissions?.ok).toBe(false);
+      expect(permissions?.detail).toMatch(/^missing can_add_custom_fields: /);
+      expect(checks?.filter((c) => !c.ok).map((c) => c.name)).toEqual(['permissions']);
+      const me = (await (await fetch(`${limited.url}/v1/users/me?api_token=${limited.token}`)).json()) as {
+        data: { access: { admin: boolean }[] };
+      };
+      expect(me.data.access[0]?.admin).toBe(false);
+      const create = await fetch(`${limited.url}/v1/personFields`, {
+        method: 'POST',
+        headers: { 'x-api-token': limited.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'poc_seq', field_type: 'varchar' }),
+      });
+      expect(create.status).toBe(403);
+      expect(await create.json()).toMatchObject({ success: false, data: null });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('probes once, without retrying, and reads the limit headers from the drawn limiter', async () => {
+    const small = await startMockPipedrive({
+      settings: { rateLimit: { style: 'fixed', limit: 3, windowMs: 3_600_000 } },
+    });
+    try {
+      const api = createPipedriveAdapter().api({ baseUrl: small.url, token: small.token });
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await api.probe?.());
+      expect(results.map((r) => [r?.status, r?.throttled, r?.advertised.remaining])).toEqual([
+        [200, false, 2],
+        [200, false, 1],
+        [200, false, 0],
+        [429, true, 0],
+      ]);
+      expect(results[0]?.advertised).toMatchObject({ limit: 3, dailyRemaining: 89_990 });
+      // A fixed window (an hour, so no boundary falls inside the test) resets at its boundary:
+      // the reset and Retry-After count down to it.
+      const resetMs = results[0]?.advertised.resetMs ?? 0;
+      expect(resetMs).toBeGreaterThan(0);
+      expect(resetMs).toBeLessThanOrEqual(3_600_000);
+      expect(results[3]?.retryAfterMs).toBe(results[3]?.advertised.resetMs);
+      expect((await truth(small)).apiRequests).toBe(4);
+    } finally {
+      await small.close();
+    }
+  });
 });

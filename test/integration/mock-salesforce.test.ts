@@ -359,3 +359,136 @@ describe('mock Salesforce Outbound Messages', () => {
     }
   });
 });
+
+describe('salesforceApi for poc doctor and rate-limit-probe', () => {
+  it('checkAccess passes with a valid session and never prints the token or the org id', async () => {
+    expect.assertions(4);
+    const mock = await startMockSalesforce();
+    try {
+      const checks = await salesforceApi({ baseUrl: mock.url, token: mock.token }).checkAccess?.();
+      expect(checks?.map((c) => [c.name, c.ok])).toEqual([
+        ['token', true],
+        ['contact permissions', true],
+        ['contact fields', true],
+        ['records api', true],
+      ]);
+      const printed = JSON.stringify(checks);
+      expect(printed).not.toContain(mock.token);
+      expect(printed).not.toContain(TEST_ORG_ID);
+      expect(printed).toContain('poc@example.com');
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('checkAccess stops at the token check when UserInfo refuses the session', async () => {
+    expect.assertions(3);
+    const mock = await startMockSalesforce();
+    try {
+      const checks = await salesforceApi({ baseUrl: mock.url, token: 'not-a-session' }).checkAccess?.();
+      expect(checks).toHaveLength(1);
+      expect(checks?.[0]).toMatchObject({ name: 'token', ok: false });
+      expect(checks?.[0]?.detail).toMatch(/answered 403 .*Bad_OAuth_Token/);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('checkAccess still passes the token when only UserInfo refuses it and REST accepts it', async () => {
+    expect.assertions(2);
+    const mock = await startMockSalesforce();
+    try {
+      // A connected app without the openid scope: the identity service says no, REST says yes.
+      const noOpenId: typeof fetch = (input, init) =>
+        String(input).endsWith('/services/oauth2/userinfo')
+          ? Promise.resolve(new Response('Bad_OAuth_Token', { status: 403 }))
+          : fetch(input, init);
+      const checks = await salesforceApi({
+        baseUrl: mock.url,
+        token: mock.token,
+        fetch: noOpenId,
+      }).checkAccess?.();
+      expect(checks?.every((c) => c.ok)).toBe(true);
+      expect(checks?.[0]?.detail).toMatch(/REST API accepts the session; UserInfo refused it .*openid/);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('checkAccess names the Contact permission the integration user lacks, which the API enforces', async () => {
+    expect.assertions(3);
+    const mock = await startMockSalesforce({
+      settings: { contactPermissions: { create: false, edit: true } },
+    });
+    try {
+      const api = salesforceApi({ baseUrl: mock.url, token: mock.token });
+      const checks = await api.checkAccess?.();
+      expect(checks?.find((c) => !c.ok)).toEqual({
+        name: 'contact permissions',
+        ok: false,
+        detail: "missing Create on Contact: grant it in the integration user's profile or a permission set",
+      });
+      expect(checks?.filter((c) => !c.ok)).toHaveLength(1);
+      // What doctor warns about is what a run would hit: the create is refused per record.
+      expect(
+        await api.batchUpsert('contacts', [{ externalId: 'n@x.io', fields: { lastname: 'N' } }]),
+      ).toEqual({
+        created: 0,
+        updated: 0,
+        errors: 1,
+      });
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('probe reads Sforce-Limit-Info from the configured limiter and sees the 403 throttle', async () => {
+    expect.assertions(2);
+    const mock = await startMockSalesforce({
+      settings: { rateLimit: { style: 'fixed', limit: 3, windowMs: 600_000 } },
+    });
+    try {
+      const api = salesforceApi({ baseUrl: mock.url, token: mock.token });
+      const seen = [];
+      for (let i = 0; i < 4; i++) {
+        const { status, throttled, retryAfterMs, advertised } = (await api.probe?.()) ?? {};
+        seen.push({ status, throttled, retryAfterMs, advertised });
+      }
+      expect(seen.map((s) => [s.status, s.throttled, s.advertised?.remaining])).toEqual([
+        [200, false, 2],
+        [200, false, 1],
+        [200, false, 0],
+        [403, true, 0],
+      ]);
+      // Salesforce states no window, no reset and no Retry-After: only the allocation.
+      expect(seen[3]).toEqual({
+        status: 403,
+        throttled: true,
+        retryAfterMs: undefined,
+        advertised: { limit: 3, remaining: 0 },
+      });
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe('mock Salesforce API faults', () => {
+  it.each([
+    [{ outages: [{ startMs: 0, durationMs: 60_000 }] }, 503, 'SERVER_UNAVAILABLE'],
+    [{ serverError: 1 }, 500, 'UNKNOWN_EXCEPTION'],
+    [{ rateLimitStorms: [{ startMs: 0, durationMs: 60_000 }] }, 403, 'REQUEST_LIMIT_EXCEEDED'],
+  ])('answers an injected %j in its own error array (%i %s)', async (faults, status, errorCode) => {
+    expect.assertions(2);
+    const mock = await startMockSalesforce({ faults });
+    try {
+      const res = await fetch(`${mock.url}/services/data/v66.0/sobjects`, {
+        headers: { authorization: `Bearer ${mock.token}` },
+      });
+      expect(res.status).toBe(status);
+      expect(await res.json()).toEqual([{ message: expect.any(String), errorCode }]);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -418,3 +418,99 @@ describe('mock Zoho CRM on the wire', () => {
     }
   });
 });
+
+describe('Zoho access checks, probe and injected faults against the mock', () => {
+  let mock: ZohoMockHandle;
+
+  afterEach(async () => {
+    await mock.close();
+  });
+
+  /** A token from the mock's refresh grant, carrying only the `issuedScopes` the mock was given. */
+  async function issuedToken(m: ZohoMockHandle): Promise<string> {
+    const grant = await fetch(`${m.url}/oauth/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: m.refreshToken,
+        client_id: '1000.POCMOCKCLIENT',
+        client_secret: 'poc-mock-client-secret',
+      }).toString(),
+    });
+    return String(((await grant.json()) as { access_token?: string }).access_token);
+  }
+
+  it('checkAccess: every check passes with a full token, and nothing is written', async () => {
+    mock = await startMockZoho();
+    const api = zohoApi({ baseUrl: mock.url, token: mock.token, webhookSecret: mock.secret });
+    const checks = (await api.checkAccess?.()) ?? [];
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['token', true],
+      ['contacts read', true],
+      ['contacts upsert', true],
+      ['notifications', true],
+      ['channel token', true],
+    ]);
+    expect(checks[0]?.detail).toContain('CRM profile Administrator');
+    // The write checks are refused for their empty lists: no record, no channel.
+    expect((await zohoFetch(mock, 'GET', '/crm/v8/Contacts?fields=Email')).status).toBe(204);
+    expect((await zohoFetch(mock, 'GET', '/crm/v8/actions/watch')).status).toBe(204);
+    for (const c of checks) expect(c.detail).not.toContain(mock.token);
+  });
+
+  it('checkAccess: a wrong token fails the token check, naming the variable, not the value', async () => {
+    mock = await startMockZoho();
+    const wrong = '1000.wrongtoken.0123456789';
+    const checks = (await zohoApi({ baseUrl: mock.url, token: wrong }).checkAccess?.()) ?? [];
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ name: 'token', ok: false });
+    expect(checks[0]?.detail).toContain('INVALID_TOKEN');
+    expect(checks[0]?.detail).toContain('POC_ZOHO_ACCESS_TOKEN');
+    expect(checks[0]?.detail).not.toContain(wrong);
+  });
+
+  it('checkAccess: a token without write and notification scopes names each missing scope', async () => {
+    mock = await startMockZoho({ settings: { issuedScopes: ['ZohoCRM.modules.contacts.READ'] } });
+    const api = zohoApi({ baseUrl: mock.url, token: await issuedToken(mock), webhookSecret: 'x'.repeat(51) });
+    const checks = (await api.checkAccess?.()) ?? [];
+    const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+    // No ZohoCRM.users.READ either, but the scope error proves the token itself is valid.
+    expect(byName.token).toMatchObject({ ok: true });
+    expect(byName['contacts read']).toMatchObject({ ok: true });
+    expect(byName['contacts upsert']).toMatchObject({ ok: false });
+    expect(byName['contacts upsert']?.detail).toContain('missing scope ZohoCRM.modules.contacts.CREATE');
+    expect(byName.notifications).toMatchObject({ ok: false });
+    expect(byName.notifications?.detail).toContain('missing scope ZohoCRM.notifications.CREATE');
+    expect(byName['channel token']).toMatchObject({ ok: false });
+  });
+
+  it('probe: reads through settings.rateLimit and sees Zoho’s 429, with nothing advertised', async () => {
+    mock = await startMockZoho({ settings: { rateLimit: { style: 'fixed', limit: 3, windowMs: 60_000 } } });
+    const api = zohoApi({ baseUrl: mock.url, token: mock.token });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await api.probe?.());
+    expect(results.map((r) => [r?.status, r?.throttled])).toEqual([
+      [204, false],
+      [204, false],
+      [204, false],
+      [429, true],
+    ]);
+    expect(results.every((r) => Object.keys(r?.advertised ?? {}).length === 0)).toBe(true);
+    expect(results[3]?.retryAfterMs).toBeUndefined();
+    const body = await zohoFetch(mock, 'GET', '/crm/v8/Contacts?fields=Email');
+    expect(body).toMatchObject({ status: 429, body: { code: 'TOO_MANY_REQUESTS', details: { limit: 3 } } });
+  });
+
+  it('answers injected outages and 429 storms in Zoho’s error shape', async () => {
+    mock = await startMockZoho({ faults: { outages: [{ startMs: 0, durationMs: 60_000 }] } });
+    expect(await zohoFetch(mock, 'GET', '/crm/v8/Contacts?fields=Email')).toEqual({
+      status: 503,
+      body: { code: 'INTERNAL_ERROR', details: {}, message: 'Service Unavailable', status: 'error' },
+    });
+    await mock.close();
+    mock = await startMockZoho({ faults: { rateLimitStorms: [{ startMs: 0, durationMs: 60_000 }] } });
+    const storm = await zohoFetch(mock, 'GET', '/crm/v8/Contacts?fields=Email');
+    expect(storm).toMatchObject({ status: 429, body: { code: 'TOO_MANY_REQUESTS', status: 'error' } });
+  });
+});

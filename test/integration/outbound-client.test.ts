@@ -7,7 +7,7 @@ import { type StartedMock, startMockHubspot } from '../helpers/servers.js';
 // Time is compressed 10x: a 100 ms window stands for HubSpot-like 1 s windows, so 3 s of real
 // time is 30 s of simulated traffic.
 const WINDOW_MS = 100;
-const LIMIT = 5; // 50 requests/s
+const LIMIT = 10; // 100 requests/s
 
 describe('outbound client living within a vendor’s limits', () => {
   let mock: StartedMock;
@@ -28,7 +28,8 @@ describe('outbound client living within a vendor’s limits', () => {
   });
 
   it('driven at 3x the limit for 30 s of simulated time: under 1% 429s after the first window, every write done', async () => {
-    const limiter = new ClientRateLimiter((LIMIT / WINDOW_MS) * 1000 * 0.9, LIMIT - 1);
+    // 80 % of the limit with a small burst: a stalled event loop cannot release a window's worth at once.
+    const limiter = new ClientRateLimiter((LIMIT / WINDOW_MS) * 1000 * 0.8, 3);
     const api = hubspotApi({ baseUrl: mock.url, token: mock.token, fetch: recordingFetch, limiter });
     const started = Date.now();
     const load = await new ArrivalRate({

@@ -64,7 +64,7 @@ describe('reference receiver on loopback', () => {
     expect(await first.json()).toEqual({ accepted: 2, duplicates: 0 });
     const again = await post(body);
     expect(await again.json()).toEqual({ accepted: 0, duplicates: 2 });
-    await waitUntil(() => receiver.pipeline.inbox.queueDepth() === 0);
+    await waitUntil(() => receiver.pipeline.inbox.depth === 0);
     const rows = receiver.pipeline.db.prepare('SELECT SUM(events_applied) AS n FROM records').get() as {
       n: number;
     };
@@ -108,7 +108,7 @@ describe('reference receiver on loopback', () => {
       JSON.stringify([event(30, { subscriptionType: 'contact.teleported' }), event(31)]),
     );
     expect(res.status).toBe(200);
-    await waitUntil(() => receiver.pipeline.inbox.queueDepth() === 0);
+    await waitUntil(() => receiver.pipeline.inbox.depth === 0);
     const dead = receiver.pipeline.db.prepare('SELECT event_key, reason FROM dead_letter').all();
     expect(dead).toEqual([
       {

@@ -1,4 +1,4 @@
-import { PocError } from '../../errors.js';
+import { isPocError, PocError } from '../../errors.js';
 import type { ApiCallOutcome } from '../../vendors/types.js';
 import type { RequestBudget } from './budget.js';
 import type { ClientRateLimiter } from './rate-limit.js';
@@ -15,6 +15,8 @@ export interface HttpClientOptions {
   readonly budget?: RequestBudget;
   /** Shared by every caller of the run: each attempt waits for a token first. */
   readonly limiter?: ClientRateLimiter;
+  /** Deadline of one attempt; 30 s when absent. */
+  readonly timeoutMs?: number;
 }
 
 export interface JsonResponse {
@@ -40,24 +42,33 @@ export function createHttpClient(options: HttpClientOptions) {
       method,
       headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(options.signal ? { signal: options.signal } : {}),
     };
-    const result = await withRetry(
-      policy,
-      async () => {
-        await options.limiter?.acquire(options.signal);
-        options.budget?.take(operation);
-        const res = await doFetch(`${base}${path}`, init);
-        const text = await res.text();
-        const retryAfter = res.headers.get('retry-after');
-        if (res.status === 429 && options.limiter) {
-          // Honour the vendor's own word for everyone; without one, back off one second.
-          options.limiter.pauseFor(retryAfterMs(retryAfter) ?? 1000);
-        }
-        return { value: text, status: res.status, retryAfter };
-      },
-      options.signal,
-    );
+    let result: Awaited<ReturnType<typeof withRetry<string>>>;
+    try {
+      result = await withRetry(
+        policy,
+        async () => {
+          await options.limiter?.acquire(options.signal);
+          options.budget?.take(operation);
+          const res = await doFetch(`${base}${path}`, { ...init, signal: attemptSignal(options) });
+          const text = await res.text();
+          const retryAfter = res.headers.get('retry-after');
+          if (res.status === 429 && options.limiter) {
+            // Honour the vendor's own word for everyone; without one, back off one second.
+            options.limiter.pauseFor(retryAfterMs(retryAfter) ?? 1000);
+          }
+          return { value: text, status: res.status, retryAfter };
+        },
+        options.signal,
+      );
+    } catch (err) {
+      if (isPocError(err) || options.signal?.aborted) throw err;
+      throw new PocError(
+        'POC_ERR_VENDOR_UNREACHABLE',
+        `${operation}: ${method} ${path} got no answer after ${policy.maxRetries} retries (${(err as Error).message})`,
+        { cause: err },
+      );
+    }
     options.onCall?.({
       operation,
       status: result.status,
@@ -68,11 +79,34 @@ export function createHttpClient(options: HttpClientOptions) {
     if (result.status >= 400) {
       throw new PocError(
         'POC_ERR_VENDOR_HTTP',
-        `${operation}: ${method} ${path} answered ${result.status} after ${result.retries} retries: ${result.value.slice(0, 300)}`,
+        `${operation}: ${method} ${path} answered ${result.status} after ${result.retries} retries: ${redact(result.value.slice(0, 300), options.headers)}`,
       );
     }
     return { status: result.status, body: parsed, retries: result.retries };
   };
+}
+
+/** Each attempt has its own deadline: a hung connection must not hold a worker for minutes. */
+function attemptSignal(options: HttpClientOptions): AbortSignal {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+  return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+}
+
+/**
+ * Vendor error bodies go into error messages; token endpoints and sloppy APIs echo credentials.
+ * Remove every value we sent as a header (tokens), and anything shaped like a secret field.
+ */
+function redact(text: string, headers: Readonly<Record<string, string>>): string {
+  let out = text;
+  for (const value of Object.values(headers)) {
+    for (const part of [value, value.replace(/^\S+\s+/, '')]) {
+      if (part.length >= 8) out = out.split(part).join('[redacted]');
+    }
+  }
+  return out.replace(
+    /("?(?:access_token|refresh_token|token|secret|password|authorization|api_key|apikey)"?\s*[:=]\s*"?)[^",}\s]+/gi,
+    '$1[redacted]',
+  );
 }
 
 function safeJson(text: string): unknown {
@@ -110,7 +144,7 @@ export function createRawClient(options: HttpClientOptions) {
       method,
       headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: attemptSignal(options),
     });
     const text = await res.text();
     options.onCall?.({ operation, status: res.status, retries: 0, durationMs: performance.now() - started });

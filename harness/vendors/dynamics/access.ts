@@ -1,6 +1,7 @@
 import type { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
 import { retryAfterMs } from '../../pipeline/outbound/retry.js';
 import type { AccessCheck, ProbeResult } from '../types.js';
+import { missingPrivileges, POC_PRIVILEGES } from './privileges.js';
 
 type Request = ReturnType<typeof createHttpClient>;
 type RawRequest = ReturnType<typeof createRawClient>;
@@ -13,22 +14,62 @@ async function check(name: string, ok: string, run: () => Promise<unknown>): Pro
     await run();
     return { name, ok: true, detail: ok };
   } catch (err) {
+    const message = (err as Error).message;
+    // A 403 PrivilegeDenied names the privilege: say that first (the body may be cut short).
+    const denied = /is missing (prv\w+) privilege/.exec(message)?.[1];
+    return {
+      name,
+      ok: false,
+      detail: denied ? `missing ${denied}: add it to a security role of the application user` : message,
+    };
+  }
+}
+
+/**
+ * The privileges the user's roles grant, from RetrieveUserPrivileges (Dataverse's introspection:
+ * there are no OAuth scopes to read off the token), compared with what poc needs.
+ */
+async function privilegesCheck(request: Request, userId: string): Promise<AccessCheck> {
+  const name = 'privileges';
+  try {
+    const res = await request(
+      'systemusers.privileges',
+      'GET',
+      `/systemusers(${userId})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()`,
+    );
+    const rows = ((res.body ?? {}) as { RolePrivileges?: { PrivilegeName?: string }[] }).RolePrivileges ?? [];
+    const missing = missingPrivileges(new Set(rows.map((r) => r.PrivilegeName ?? '')));
+    if (missing.length === 0) {
+      return {
+        name,
+        ok: true,
+        detail: `the application user's roles grant all ${Object.keys(POC_PRIVILEGES).length} privileges poc needs`,
+      };
+    }
+    return {
+      name,
+      ok: false,
+      detail: `missing ${missing.join(', ')}: add them to a security role of the application user`,
+    };
+  } catch (err) {
     return { name, ok: false, detail: (err as Error).message };
   }
 }
 
 /**
- * What `poc doctor` verifies: the token works (WhoAmI), the application user may read contacts,
- * and may read the SDK message tables that webhook registration needs (a security role such as
- * System Customizer; Dataverse has no OAuth scopes to list).
+ * What `poc doctor` verifies: the token works (WhoAmI), the application user's security roles
+ * grant every privilege poc needs, and contacts and the SDK message tables that webhook
+ * registration reads answer (a 403 there names the privilege Dataverse refused).
  */
 export async function checkDataverseAccess(request: Request): Promise<AccessCheck[]> {
   const checks: AccessCheck[] = [];
+  let userId: string | undefined;
   try {
     const who = (await request('whoami', 'GET', '/WhoAmI')).body as {
       UserId?: string;
       OrganizationId?: string;
     };
+    userId = who.UserId;
     checks.push({
       name: 'token',
       ok: true,
@@ -38,6 +79,11 @@ export async function checkDataverseAccess(request: Request): Promise<AccessChec
     checks.push({ name: 'token', ok: false, detail: (err as Error).message });
     return checks;
   }
+  checks.push(
+    userId
+      ? await privilegesCheck(request, userId)
+      : { name: 'privileges', ok: false, detail: 'WhoAmI named no UserId to look the privileges up for' },
+  );
   checks.push(
     await check('contacts', 'GET /contacts answered 200', () =>
       request('contacts.list', 'GET', '/contacts?$select=contactid&$top=1'),

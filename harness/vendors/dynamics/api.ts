@@ -65,6 +65,7 @@ export function dynamicsApi(connection: ApiConnection): CrmApi {
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
     ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
   };
   const odata = {
     authorization: `Bearer ${connection.token}`,

@@ -1,8 +1,18 @@
 import { PocError } from '../../errors.js';
-import { createHttpClient, type HttpRequest } from '../../pipeline/outbound/http-client.js';
-import type { ApiConnection, BatchUpsertResult, CrmApi, EventAction, SubscriptionRequest } from '../types.js';
+import { createHttpClient, createRawClient, type HttpRequest } from '../../pipeline/outbound/http-client.js';
+import type {
+  AccessCheck,
+  ApiConnection,
+  BatchUpsertResult,
+  CrmApi,
+  EventAction,
+  ProbeResult,
+  SubscriptionRequest,
+} from '../types.js';
+import { checkPipedriveAccess } from './access.js';
 import type { CustomFieldKeys } from './field-keys.js';
 import { CUSTOM_CANONICAL_FIELDS, eventObjectOf, type PersonWriteBody, toPersonBody } from './fields.js';
+import { PROBE_PATH, probeResult } from './probe.js';
 
 /** The Basic user name poc puts on its webhooks unless `settings.webhookUser` says otherwise. */
 export const DEFAULT_WEBHOOK_USER = 'poc';
@@ -87,13 +97,18 @@ async function resolveCustomKeys(request: HttpRequest, keys: CustomFieldKeys): P
  */
 export function pipedriveApi(connection: ApiConnection, keys: CustomFieldKeys): CrmApi {
   const auth = authenticate(connection);
-  const request = createHttpClient({
+  const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: auth.headers,
     ...(auth.fetch ? { fetch: auth.fetch } : connection.fetch ? { fetch: connection.fetch } : {}),
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
-  });
+    ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+  };
+  const request = createHttpClient(clientOptions);
+  // One attempt, no throw: the probe must see the 429 itself, and doctor the 401/403.
+  const once = createRawClient(clientOptions);
   let resolved: Promise<void> | undefined;
   const customKeys = async () => {
     resolved ??= resolveCustomKeys(request, keys).catch((err: unknown) => {
@@ -177,6 +192,14 @@ export function pipedriveApi(connection: ApiConnection, keys: CustomFieldKeys): 
           version: '2.0',
         });
       }
+    },
+
+    checkAccess(): Promise<AccessCheck[]> {
+      return checkPipedriveAccess(once, connection.settings?.auth === 'oauth');
+    },
+
+    async probe(): Promise<ProbeResult> {
+      return probeResult(await once('persons.probe', 'GET', PROBE_PATH));
     },
   };
 }

@@ -1,7 +1,17 @@
 import { PocError } from '../../errors.js';
-import { createHttpClient } from '../../pipeline/outbound/http-client.js';
-import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, SubscriptionRequest } from '../types.js';
+import { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import type {
+  AccessCheck,
+  ApiConnection,
+  BatchUpsertResult,
+  CrmApi,
+  ProbeResult,
+  RecordInput,
+  SubscriptionRequest,
+} from '../types.js';
+import { checkSalesforceAccess } from './access.js';
 import { EXTERNAL_ID_FIELD, sobjectOf, toSalesforceField, toSalesforceFields } from './fields.js';
+import { probeResult } from './limits.js';
 import { SALESFORCE_API_VERSION } from './profile.js';
 
 /** One entry of a collection upsert's answer, in request order. */
@@ -17,18 +27,25 @@ const DATA = `/services/data/v${SALESFORCE_API_VERSION}`;
 /** Fields every Outbound Message definition sends besides the asked ones: identity and change time. */
 const ALWAYS_SENT = ['Id', 'SystemModstamp'];
 
+/** The read a limit test hammers: one Contact id. Every REST call spends the same allocation. */
+const PROBE_QUERY = `${DATA}/query?q=${encodeURIComponent('SELECT Id FROM Contact LIMIT 1')}`;
+
 /**
  * Salesforce REST over plain fetch. `connection.baseUrl` is the org's instance_url and
  * `connection.token` an OAuth access token (a session id); the same calls reach the mock.
  */
 export function salesforceApi(connection: ApiConnection): CrmApi {
-  const request = createHttpClient({
+  const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: { authorization: `Bearer ${connection.token}` },
     ...(connection.fetch ? { fetch: connection.fetch } : {}),
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
-  });
+    ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+  };
+  const request = createHttpClient(clientOptions);
+  const once = createRawClient(clientOptions);
 
   return {
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
@@ -85,6 +102,14 @@ export function salesforceApi(connection: ApiConnection): CrmApi {
           { cause: err },
         );
       }
+    },
+
+    checkAccess(): Promise<AccessCheck[]> {
+      return checkSalesforceAccess(request, DATA);
+    },
+
+    async probe(): Promise<ProbeResult> {
+      return probeResult(await once('contacts.probe', 'GET', PROBE_QUERY));
     },
   };
 }

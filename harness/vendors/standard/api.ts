@@ -71,6 +71,7 @@ export function standardApi(connection: ApiConnection): CrmApi {
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
     ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
   };
   const request = createHttpClient(clientOptions);
   const once = createRawClient(clientOptions);

@@ -1,6 +1,8 @@
-import { createHttpClient } from '../../pipeline/outbound/http-client.js';
+import { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
 import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, SubscriptionRequest } from '../types.js';
+import { checkZohoAccess } from './access.js';
 import { toZohoFields, WATCH_EVENT_SUFFIX, ZOHO_DUPLICATE_CHECK_FIELD, zohoModule } from './fields.js';
+import { ZOHO_PROBE_PATH, zohoProbeResult } from './probe.js';
 
 /** Zoho's per-record result inside `data[]` (shared/vendors.md §4.2). */
 interface RecordResult {
@@ -24,13 +26,18 @@ function newChannelId(): number {
 
 /** Zoho CRM v8 over plain fetch; the same calls reach the live API and the mock. */
 export function zohoApi(connection: ApiConnection): CrmApi {
-  const request = createHttpClient({
+  const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: { authorization: `Zoho-oauthtoken ${connection.token}` },
     ...(connection.fetch ? { fetch: connection.fetch } : {}),
     ...(connection.signal ? { signal: connection.signal } : {}),
     ...(connection.onCall ? { onCall: connection.onCall } : {}),
-  });
+    ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+  };
+  const request = createHttpClient(clientOptions);
+  // Never retried: the probe and the access checks must see Zoho's own answer, 4xx included.
+  const once = createRawClient(clientOptions);
 
   return {
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
@@ -64,6 +71,12 @@ export function zohoApi(connection: ApiConnection): CrmApi {
           },
         ],
       });
+    },
+
+    checkAccess: () => checkZohoAccess(once, connection.webhookSecret),
+
+    async probe() {
+      return zohoProbeResult(await once('contacts.probe', 'GET', ZOHO_PROBE_PATH));
     },
   };
 }
