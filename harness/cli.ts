@@ -103,6 +103,7 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--receiver-port <port>', 'port of the reference receiver (0 = any free port)', port, 0)
     .option('--public-url <url>', 'live only: public URL that reaches the receiver (tunnel)')
+    .option('--receiver-url <url>', 'signature-check: attack this receiver instead of the reference one')
     .option(
       '--max-requests <n>',
       'stop sending to the vendor API after n requests (retries count)',

@@ -1,5 +1,6 @@
 import { PocError } from '../harness/errors.js';
 import { rateLimitProbe } from './rate-limit-probe.js';
+import { signatureCheck } from './signature-check.js';
 import type { Scenario } from './types.js';
 import { webhookStorm } from './webhook-storm.js';
 
@@ -7,6 +8,7 @@ import { webhookStorm } from './webhook-storm.js';
 export const SCENARIOS: Readonly<Record<string, Scenario<never>>> = {
   [webhookStorm.id]: webhookStorm as Scenario<never>,
   [rateLimitProbe.id]: rateLimitProbe as Scenario<never>,
+  [signatureCheck.id]: signatureCheck as Scenario<never>,
 };
 
 export function getScenario(id: string): Scenario<never> {

@@ -24,6 +24,7 @@ export interface RunFlags {
   publicUrl?: string;
   maxRequests?: number;
   maxQuotaShare?: number;
+  receiverUrl?: string;
 }
 
 /**
@@ -49,6 +50,7 @@ export async function runCommand(
   const parsed = scenario.options.safeParse({
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
     ...(flags.maxRequests === undefined ? {} : { maxRequests: Math.floor(flags.maxRequests) }),
+    ...(flags.receiverUrl === undefined ? {} : { receiverUrl: flags.receiverUrl }),
     durationMs: parseDuration(flags.duration, '--duration'),
     graceMs: parseDuration(flags.grace, '--grace'),
   });

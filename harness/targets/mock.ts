@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PocError } from '../errors.js';
+import { readSecret } from '../secrets.js';
 import type { RecordInput, VendorAdapter } from '../vendors/types.js';
 import type { MockAdmin, Target } from './types.js';
 
@@ -61,8 +62,9 @@ async function postJson(url: string, body: unknown, method = 'POST'): Promise<vo
  * returns it as a Target. Credentials are random per run and passed through the environment.
  */
 export async function startMockTarget(vendor: VendorAdapter, options: MockTargetOptions): Promise<Target> {
-  const token = `pat-mock-${randomBytes(16).toString('hex')}`;
-  const webhookSecret = randomBytes(24).toString('base64url');
+  // Random per run unless the user pins them (to point a vendor SDK or a receiver at the mock).
+  const token = readSecret('POC_MOCK_TOKEN') ?? `pat-mock-${randomBytes(16).toString('hex')}`;
+  const webhookSecret = readSecret('POC_MOCK_WEBHOOK_SECRET') ?? randomBytes(24).toString('base64url');
   const args = [
     join(packageRoot(), 'bin', 'poc.js'),
     'mock-vendor',

@@ -169,7 +169,23 @@ export interface SignInput {
   readonly timestamp: number;
 }
 
+/**
+ * How a vendor's deliveries prove where they come from, as far as a receiver can check. Most
+ * CRMs do not sign at all; signature-check reports that plainly and attacks what there is.
+ */
+export interface SchemeSecurity {
+  /** hmac: a keyed signature; the others are a shared credential sent with every delivery. */
+  readonly kind: 'hmac' | 'basic-auth' | 'static-key' | 'echoed-token' | 'org-id';
+  /** Changing one byte of the body fails verification. */
+  readonly coversBody: boolean;
+  /** A timestamp is signed and checked, so a captured delivery cannot be replayed later. */
+  readonly coversTimestamp: boolean;
+  /** Headers that carry the proof (lower case); empty when it travels in the body. */
+  readonly proofHeaders: readonly string[];
+}
+
 export interface WebhookScheme {
+  readonly security: SchemeSecurity;
   /** Checks authenticity over the raw body; never throws on hostile input. */
   verify(delivery: RawDelivery, now: number): VerifyResult;
   /** Parses a verified body into events; throws MalformedDeliveryError naming what is wrong. */
@@ -182,6 +198,8 @@ export interface WebhookScheme {
    * otherwise.
    */
   acknowledge?(): { readonly contentType: string; readonly body: string };
+  /** For schemes whose proof is in the body (Zoho's token, Salesforce's org id): the body with `secret` in its place. */
+  embed?(body: string, secret: string): string;
 }
 
 export interface WebhookSecrets {

@@ -2,6 +2,7 @@ import type { VendorAdapter } from '../types.js';
 import { dynamicsApi } from './api.js';
 import { dynamicsKeyHeaders, verifyDynamicsKey } from './auth.js';
 import { parseDynamicsDelivery } from './events.js';
+import { WEBHOOK_KEY_HEADER } from './fields.js';
 import { dynamicsProfile } from './profile.js';
 
 export const dynamics: VendorAdapter = {
@@ -10,6 +11,12 @@ export const dynamics: VendorAdapter = {
   webhooks(secrets) {
     const primary = secrets.secrets[0] ?? '';
     return {
+      security: {
+        kind: 'static-key',
+        coversBody: false,
+        coversTimestamp: false,
+        proofHeaders: [WEBHOOK_KEY_HEADER],
+      },
       verify: (delivery) => verifyDynamicsKey(delivery, secrets.secrets),
       parse: parseDynamicsDelivery,
       sign: () => dynamicsKeyHeaders(primary),

@@ -11,6 +11,12 @@ export const hubspot: VendorAdapter = {
     const toleranceMs = secrets.toleranceMs ?? hubspotProfile.webhooks.timestampToleranceMs.value;
     const primary = secrets.secrets[0] ?? '';
     return {
+      security: {
+        kind: 'hmac',
+        coversBody: true,
+        coversTimestamp: true,
+        proofHeaders: ['x-hubspot-signature-v3', 'x-hubspot-request-timestamp'],
+      },
       verify: (delivery, now) =>
         verifyHubspot(delivery, now, {
           secrets: secrets.secrets,

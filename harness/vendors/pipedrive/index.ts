@@ -24,6 +24,12 @@ export function createPipedriveAdapter(
       const user = options.user ?? DEFAULT_WEBHOOK_USER;
       const primary = secrets.secrets[0] ?? '';
       return {
+        security: {
+          kind: 'basic-auth',
+          coversBody: false,
+          coversTimestamp: false,
+          proofHeaders: ['authorization'],
+        },
         verify: (delivery) => verifyBasic(delivery, { user, secrets: secrets.secrets }),
         parse: (body) => parsePipedriveDelivery(body, keys),
         sign: () => ({ authorization: basicHeader(user, primary) }),

@@ -56,6 +56,12 @@ export const pipedriveProfile: VendorProfile = {
     source: 'https://developers.pipedrive.com/docs/api/v1/Persons (no batch endpoint)',
     confidence: 'secondary',
   },
+  // No upsert endpoint: the adapter searches by email, then creates or updates (harness api.ts).
+  callsPerUpsert: {
+    value: 2,
+    source: 'https://developers.pipedrive.com/docs/api/v1/Persons (search, then POST or PATCH)',
+    confidence: 'secondary',
+  },
   rateLimits: [
     // Listed first on purpose: scenarios pace on the first short-window limit, and every upsert
     // (batchMax 1) costs one search, so the search limit is the one an upsert storm meets first.

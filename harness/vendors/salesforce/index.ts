@@ -13,6 +13,10 @@ export const salesforce: VendorAdapter = {
   api: salesforceApi,
   webhooks(secrets) {
     return {
+      security: { kind: 'org-id', coversBody: false, coversTimestamp: false, proofHeaders: [] },
+      // The org id is the only identity an Outbound Message carries, in its envelope.
+      embed: (body, secret) =>
+        body.replace(/(<(?:\w+:)?OrganizationId>)[^<]*(<\/(?:\w+:)?OrganizationId>)/, `$1${secret}$2`),
       verify: (delivery) => verifyOrganizationId(delivery, secrets.secrets),
       parse: parseSalesforceDelivery,
       // Nothing to sign: these are the plain headers every Outbound Message carries.

@@ -16,6 +16,12 @@ export const standard: VendorAdapter = {
     // a WeakMap lets it go with the request.
     const idsByBody = new WeakMap<Buffer, string>();
     return {
+      security: {
+        kind: 'hmac',
+        coversBody: true,
+        coversTimestamp: true,
+        proofHeaders: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+      },
       verify(delivery, now) {
         const result = verifyStandard(delivery, now, { keys, toleranceMs });
         if (result.ok) idsByBody.set(delivery.body, result.id);

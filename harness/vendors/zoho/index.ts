@@ -9,6 +9,12 @@ export const zoho: VendorAdapter = {
   api: zohoApi,
   webhooks(secrets) {
     return {
+      security: { kind: 'echoed-token', coversBody: false, coversTimestamp: false, proofHeaders: [] },
+      embed: (body, secret) =>
+        body.replace(
+          /("token"\s*:\s*)"(?:[^"\\]|\\.)*"/,
+          (_m, key: string) => `${key}${JSON.stringify(secret)}`,
+        ),
       verify: (delivery) => verifyZohoToken(delivery, secrets.secrets),
       parse: parseZohoNotification,
       // Zoho adds no headers: its proof is the token inside the body the channel echoes.
