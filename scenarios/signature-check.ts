@@ -28,6 +28,7 @@ const UNITS = {
   'signature.undetectable_count': 'cases',
   'signature.scheme_signed': 'bool',
   'signature.covers_timestamp': 'bool',
+  'signature.api_rejects_unknown_token': 'bool',
 } as const;
 
 interface Outcome {
@@ -182,9 +183,30 @@ export const signatureCheck: Scenario<SignatureCheckOptions> = {
     if (valid && !opts.receiverUrl && !ctx.signal.aborted)
       outcomes.push(...(await rotationCases(ctx, adapter, valid, secret)));
 
+    // The vendor's side: a token it never issued (revoked, expired or from another environment
+    // look the same from outside) must get its 401, not data and not a 5xx.
+    const stranger = adapter.api({
+      baseUrl: target.baseUrl,
+      token: `poc-unknown-${randomBytes(12).toString('hex')}`,
+      signal: ctx.signal,
+      settings: target.settings,
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+    });
+    const strangerStatus = stranger.probe ? (await stranger.probe()).status : undefined;
+    if (strangerStatus !== undefined) {
+      const expect: Expectation = 'reject';
+      outcomes.push({
+        name: 'vendor API: a token it never issued',
+        expect,
+        status: strangerStatus,
+        applied: undefined,
+        passed: strangerStatus === 401 || strangerStatus === 403,
+      });
+    }
+
     const sec = scheme.security;
     const failed = outcomes.filter((o) => !o.passed);
-    const values: Record<keyof typeof UNITS, number> = {
+    const values: Partial<Record<keyof typeof UNITS, number>> = {
       'signature.cases_count': outcomes.length,
       'signature.cases_failed_count': failed.length,
       'signature.forgeries_accepted_count': outcomes.filter(
@@ -194,6 +216,10 @@ export const signatureCheck: Scenario<SignatureCheckOptions> = {
       'signature.scheme_signed': sec.coversBody ? 1 : 0,
       'signature.covers_timestamp': sec.coversTimestamp ? 1 : 0,
     };
+    if (strangerStatus !== undefined) {
+      values['signature.api_rejects_unknown_token'] =
+        strangerStatus === 401 || strangerStatus === 403 ? 1 : 0;
+    }
     const evidence = `${target.describe()}; ${sec.kind} scheme; ${outcomes.length} cases against ${opts.receiverUrl ? 'an outside receiver' : 'the reference receiver'}`;
     const findings: Finding[] = Object.entries(values).map(([key, value]) => ({
       key,

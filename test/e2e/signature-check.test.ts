@@ -46,6 +46,7 @@ describe('poc run signature-check', () => {
       expect(f('signature.forgeries_accepted_count')).toBe(0);
       expect(f('signature.cases_count')).toBeGreaterThanOrEqual(12);
       expect(f('signature.scheme_signed')).toBe(SIGNED[vendor] ? 1 : 0);
+      expect(f('signature.api_rejects_unknown_token')).toBe(1);
       const cases = json.tables[0]?.rows.map((r) => r[0]) ?? [];
       expect(cases).toContain('signed with a wrong secret');
       expect(cases).toContain('rotation: old secret after the rotation window');
