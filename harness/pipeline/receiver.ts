@@ -52,7 +52,11 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     let duplicates: number;
     try {
       ({ fresh, duplicates } = await inbox.append(events, receivedAt));
-    } catch {
+    } catch (err) {
+      if (err instanceof MalformedDeliveryError) {
+        metrics.requests.inc({ status: '400', reason: 'malformed' });
+        return reply.code(400).send({ error: 'malformed delivery', reason: err.message });
+      }
       metrics.requests.inc({ status: '503', reason: 'queue_unavailable' });
       return reply.code(503).send({ error: 'queue unavailable, retry later' });
     }

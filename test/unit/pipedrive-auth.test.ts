@@ -53,4 +53,11 @@ describe('Pipedrive webhook auth (HTTP Basic, no signature)', () => {
     expect(named.verify(delivery(basicHeader('hooks', 's3cret')), 0).ok).toBe(true);
     expect(named.verify(delivery(basicHeader('poc', 's3cret')), 0).ok).toBe(false);
   });
+
+  it('refuses a valid credential with bytes after its padding (found by the fuzzer)', () => {
+    const valid = basicHeader('poc', 's3cret');
+    const padded = valid.endsWith('=') ? valid : `${valid}=`;
+    expect(verifyBasic(delivery(`${padded}AAAA`), OPTIONS)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyBasic(delivery(valid), OPTIONS)).toEqual({ ok: true });
+  });
 });

@@ -30,7 +30,8 @@ export function verifyBasic(delivery: RawDelivery, options: BasicVerifyOptions):
     if (header.length !== 1) return { ok: false, reason: 'duplicated_signature' };
   }
   const value = (Array.isArray(header) ? header[0] : header) ?? '';
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(value);
+  // Strict base64 (padding only at the end): Node's decoder would silently stop at a stray '='.
+  const match = /^Basic\s+((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)\s*$/i.exec(value);
   if (!match?.[1]) return { ok: false, reason: 'bad_signature' };
   const given = Buffer.from(match[1], 'base64').toString('utf8');
   let ok = false;
