@@ -120,7 +120,7 @@ export function buildCases(input: ForgeryInput): AttackCase[] {
     {
       name: 'no proof at all',
       expect: 'reject',
-      build: (now) => {
+      build: () => {
         if (!inBody) return { headers: base, body: captured.body };
         return { headers: base, body: scheme.embed?.(captured.body, '') ?? captured.body };
       },

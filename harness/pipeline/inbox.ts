@@ -75,7 +75,10 @@ export class Inbox {
   append(events: readonly VendorEvent[], receivedAt: number): Promise<AppendResult> {
     // Deliveries share a transaction: one that SQLite would refuse must not take the others down.
     const bad = events.find((e) => typeof e.key !== 'string' || e.key.length === 0);
-    if (bad) return Promise.reject(new MalformedDeliveryError('an event has no usable identity (its dedupe key is not a string)'));
+    if (bad)
+      return Promise.reject(
+        new MalformedDeliveryError('an event has no usable identity (its dedupe key is not a string)'),
+      );
     return new Promise((resolve, reject) => {
       this.waiting.push({ events, receivedAt, resolve, reject });
       if (!this.flushScheduled) {

@@ -16,11 +16,16 @@ function withChange(change: (c: Record<string, unknown>) => void): Buffer {
 }
 
 describe('parseDynamicsDelivery', () => {
-  it.each([{ a: 1 }, true, ['x'], 42])('rejects a non-string OperationId (%j): it would become the dedupe key', (value) => {
-    const body = JSON.parse(FIXTURE.toString('utf8')) as Record<string, unknown>;
-    body.OperationId = value;
-    expect(() => parseDynamicsDelivery(Buffer.from(JSON.stringify(body)))).toThrow(/OperationId must be a string/);
-  });
+  it.each([{ a: 1 }, true, ['x'], 42])(
+    'rejects a non-string OperationId (%j): it would become the dedupe key',
+    (value) => {
+      const body = JSON.parse(FIXTURE.toString('utf8')) as Record<string, unknown>;
+      body.OperationId = value;
+      expect(() => parseDynamicsDelivery(Buffer.from(JSON.stringify(body)))).toThrow(
+        /OperationId must be a string/,
+      );
+    },
+  );
 
   it('turns one RemoteExecutionContext into one canonical event keyed by OperationId', () => {
     const [event, ...rest] = parseDynamicsDelivery(FIXTURE);

@@ -1,5 +1,5 @@
 import { isPocError, PocError } from '../../errors.js';
-import type { ApiCallOutcome } from '../../vendors/types.js';
+import type { ApiCallOutcome, ApiConnection } from '../../vendors/types.js';
 import type { RequestBudget } from './budget.js';
 import type { ClientRateLimiter } from './rate-limit.js';
 import { DEFAULT_RETRY, type RetryPolicy, retryAfterMs, withRetry } from './retry.js';
@@ -17,6 +17,17 @@ export interface HttpClientOptions {
   readonly limiter?: ClientRateLimiter;
   /** Deadline of one attempt; 30 s when absent. */
   readonly timeoutMs?: number;
+}
+
+/** The run-wide parts of an adapter's client (fetch, abort, reporting, budget, limiter). */
+export function connectionOptions(connection: ApiConnection): Omit<HttpClientOptions, 'baseUrl' | 'headers'> {
+  return {
+    ...(connection.fetch ? { fetch: connection.fetch } : {}),
+    ...(connection.signal ? { signal: connection.signal } : {}),
+    ...(connection.onCall ? { onCall: connection.onCall } : {}),
+    ...(connection.budget ? { budget: connection.budget } : {}),
+    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+  };
 }
 
 export interface JsonResponse {

@@ -1,5 +1,10 @@
 import { PocError } from '../../errors.js';
-import { createHttpClient, createRawClient, type HttpRequest } from '../../pipeline/outbound/http-client.js';
+import {
+  connectionOptions,
+  createHttpClient,
+  createRawClient,
+  type HttpRequest,
+} from '../../pipeline/outbound/http-client.js';
 import type {
   ApiConnection,
   BatchUpsertResult,
@@ -61,11 +66,7 @@ async function firstId(request: HttpRequest, op: string, path: string, idField: 
 export function dynamicsApi(connection: ApiConnection): CrmApi {
   const base = {
     baseUrl: `${connection.baseUrl.replace(/\/$/, '')}${DATAVERSE_API_PATH}`,
-    ...(connection.fetch ? { fetch: connection.fetch } : {}),
-    ...(connection.signal ? { signal: connection.signal } : {}),
-    ...(connection.onCall ? { onCall: connection.onCall } : {}),
-    ...(connection.budget ? { budget: connection.budget } : {}),
-    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+    ...connectionOptions(connection),
   };
   const odata = {
     authorization: `Bearer ${connection.token}`,

@@ -100,7 +100,8 @@ export function parseDynamicsDelivery(body: Buffer): VendorEvent[] {
   // Each must be a string or absent: the one that is present becomes the dedupe key.
   for (const field of ['OperationId', 'RequestId'] as const) {
     const v = context[field];
-    if (v !== undefined && v !== null && typeof v !== 'string') throw new MalformedDeliveryError(`${field} must be a string`);
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      throw new MalformedDeliveryError(`${field} must be a string`);
   }
   if (typeof context.OperationId !== 'string' && typeof context.RequestId !== 'string') {
     throw new MalformedDeliveryError('OperationId or RequestId must be a string');

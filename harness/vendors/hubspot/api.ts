@@ -1,4 +1,4 @@
-import { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
 import { retryAfterMs } from '../../pipeline/outbound/retry.js';
 import type {
   AccessCheck,
@@ -34,11 +34,7 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
   const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: { authorization: `Bearer ${connection.token}` },
-    ...(connection.fetch ? { fetch: connection.fetch } : {}),
-    ...(connection.signal ? { signal: connection.signal } : {}),
-    ...(connection.onCall ? { onCall: connection.onCall } : {}),
-    ...(connection.budget ? { budget: connection.budget } : {}),
-    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+    ...connectionOptions(connection),
   };
   const request = createHttpClient(clientOptions);
   const once = createRawClient(clientOptions);

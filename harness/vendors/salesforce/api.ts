@@ -1,5 +1,5 @@
 import { PocError } from '../../errors.js';
-import { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
 import type {
   AccessCheck,
   ApiConnection,
@@ -38,11 +38,7 @@ export function salesforceApi(connection: ApiConnection): CrmApi {
   const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: { authorization: `Bearer ${connection.token}` },
-    ...(connection.fetch ? { fetch: connection.fetch } : {}),
-    ...(connection.signal ? { signal: connection.signal } : {}),
-    ...(connection.onCall ? { onCall: connection.onCall } : {}),
-    ...(connection.budget ? { budget: connection.budget } : {}),
-    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+    ...connectionOptions(connection),
   };
   const request = createHttpClient(clientOptions);
   const once = createRawClient(clientOptions);

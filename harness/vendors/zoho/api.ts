@@ -1,4 +1,4 @@
-import { createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
 import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, SubscriptionRequest } from '../types.js';
 import { checkZohoAccess } from './access.js';
 import { toZohoFields, WATCH_EVENT_SUFFIX, ZOHO_DUPLICATE_CHECK_FIELD, zohoModule } from './fields.js';
@@ -29,11 +29,7 @@ export function zohoApi(connection: ApiConnection): CrmApi {
   const clientOptions = {
     baseUrl: connection.baseUrl,
     headers: { authorization: `Zoho-oauthtoken ${connection.token}` },
-    ...(connection.fetch ? { fetch: connection.fetch } : {}),
-    ...(connection.signal ? { signal: connection.signal } : {}),
-    ...(connection.onCall ? { onCall: connection.onCall } : {}),
-    ...(connection.budget ? { budget: connection.budget } : {}),
-    ...(connection.limiter ? { limiter: connection.limiter } : {}),
+    ...connectionOptions(connection),
   };
   const request = createHttpClient(clientOptions);
   // Never retried: the probe and the access checks must see Zoho's own answer, 4xx included.
