@@ -159,6 +159,22 @@ Examples:
     });
 
   program
+    .command('compare')
+    .description('Compare two stored runs finding by finding: delta and better/worse/same, noise ignored.')
+    .argument('<run-a>', 'the baseline run id')
+    .argument('<run-b>', 'the run to judge against it')
+    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .option('--json', 'print JSON', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ poc compare 20261123-174512-3fa9c1 20261124-091003-77be02\n  $ poc compare <a> <b> --json',
+    )
+    .action(async (a: string, b: string, opts) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      process.stdout.write(await compareCommand(a, b, opts));
+    });
+
+  program
     .command('plan')
     .description('Plan work against a vendor’s limits.')
     .addHelpText('after', '\nExamples:\n  $ poc plan migration --vendor hubspot --records 2000000')
