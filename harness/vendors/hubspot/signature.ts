@@ -26,6 +26,7 @@ const V3_DECODES: Record<string, string> = {
 };
 
 function normaliseV3Uri(url: string): string {
+  if (!url.includes('%')) return url;
   return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => V3_DECODES[m.toUpperCase()] ?? m);
 }
 
