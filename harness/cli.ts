@@ -100,6 +100,7 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
       [],
     )
     .option('--json', 'print the result as JSON on stdout', false)
+    .option('--junit <file>', 'also write the checks as JUnit XML (a failed threshold is a failed test)')
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--receiver-port <port>', 'port of the reference receiver (0 = any free port)', port, 0)
     .option('--public-url <url>', 'live only: public URL that reaches the receiver (tunnel)')

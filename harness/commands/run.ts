@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderJunit } from '../../reports/junit.js';
 import { createProgressPrinter } from '../../reports/progress.js';
 import { renderSummary, summaryJson } from '../../reports/summary.js';
 import { getScenario } from '../../scenarios/index.js';
@@ -25,6 +28,7 @@ export interface RunFlags {
   maxRequests?: number;
   maxQuotaShare?: number;
   receiverUrl?: string;
+  junit?: string;
 }
 
 /**
@@ -95,7 +99,11 @@ export async function runCommand(
         : {}),
     });
     progress.stop();
-    process.stdout.write(`${flags.json ? summaryJson(outcome) : renderSummary(outcome)}\n`);
+    const json = summaryJson(outcome);
+    // Every run leaves its summary next to its data; --junit puts the checks where CI looks.
+    await writeFile(join(outcome.runDir, 'summary.json'), `${json}\n`).catch(() => undefined);
+    if (flags.junit) await writeFile(flags.junit, renderJunit(outcome));
+    process.stdout.write(`${flags.json ? json : renderSummary(outcome)}\n`);
     if (outcome.status === 'aborted') return EXIT.interrupted;
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
   } finally {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/servers.js';
@@ -78,7 +80,7 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     expect(result.stdout).not.toContain('[storm]');
   });
 
-  it('exits 99 when a threshold fails, and stores the failed check', async () => {
+  it('exits 99 when a threshold fails, writes it as a failed JUnit test, and stores it', async () => {
     const result = await runCli([
       'run',
       'webhook-storm',
@@ -92,6 +94,8 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
       '5s',
       '--threshold',
       'webhook.latency_p99_ms<0',
+      '--junit',
+      join(data.path, 'checks.xml'),
       '--json',
       '--data-dir',
       data.path,
@@ -100,6 +104,16 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     const json = JSON.parse(result.stdout) as StormJson;
     expect(json.status).toBe('failed');
     expect(json.checks.find((c) => c.key === 'webhook.latency_p99_ms')?.passed).toBe(false);
+    const xml = readFileSync(join(data.path, 'checks.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuite name="poc\.webhook-storm\.hubspot" tests="4" failures="1"/);
+    expect(xml).toMatch(
+      /<testcase classname="poc\.webhook-storm\.hubspot" name="webhook\.latency_p99_ms &lt; 0">\s*<failure message="got [\d.]+"/,
+    );
+    expect(xml).toContain('name="webhook.loss_count == 0"></testcase>');
+    const summary = JSON.parse(readFileSync(join(data.path, 'runs', json.runId, 'summary.json'), 'utf8')) as {
+      status: string;
+    };
+    expect(summary.status).toBe('failed');
   });
 
   it('rides out API 5xx and latency faults and a vendor outage: retries, late deliveries, still no loss', async () => {
