@@ -1,6 +1,6 @@
 import type { RunOutcome } from '../harness/runner.js';
 
-const escape = (s: string) =>
+const xml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
@@ -11,17 +11,17 @@ export function renderJunit(outcome: RunOutcome): string {
   const failures = outcome.checks.filter((c) => !c.passed).length;
   const suite = `poc.${outcome.scenario}.${outcome.vendor}`;
   const cases = outcome.checks.map((c) => {
-    const name = escape(`${c.key} ${c.op} ${c.threshold}`);
-    const open = `    <testcase classname="${escape(suite)}" name="${name}">`;
+    const name = xml(`${c.key} ${c.op} ${c.threshold}`);
+    const open = `    <testcase classname="${xml(suite)}" name="${name}">`;
     if (c.passed) return `${open}</testcase>`;
     const got = c.value === null ? 'not measured' : String(c.value);
-    return `${open}\n      <failure message="${escape(`got ${got}`)}" type="threshold">${escape(`${c.key} ${c.op} ${c.threshold} failed: got ${got}`)}</failure>\n    </testcase>`;
+    return `${open}\n      <failure message="${xml(`got ${got}`)}" type="threshold">${xml(`${c.key} ${c.op} ${c.threshold} failed: got ${got}`)}</failure>\n    </testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="poc" tests="${outcome.checks.length}" failures="${failures}">`,
-    `  <testsuite name="${escape(suite)}" tests="${outcome.checks.length}" failures="${failures}" timestamp="${new Date().toISOString()}">`,
-    `    <properties><property name="run_id" value="${escape(outcome.runId)}"/><property name="target" value="${escape(outcome.target)}"/><property name="status" value="${outcome.status}"/></properties>`,
+    `  <testsuite name="${xml(suite)}" tests="${outcome.checks.length}" failures="${failures}" timestamp="${new Date().toISOString()}">`,
+    `    <properties><property name="run_id" value="${xml(outcome.runId)}"/><property name="target" value="${xml(outcome.target)}"/><property name="status" value="${outcome.status}"/></properties>`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',
