@@ -78,7 +78,22 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     .argument('<scenario>', 'scenario id (poc list scenarios)')
     .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
     .option('--live', 'use the vendor’s sandbox; credentials come from env (see README)', false)
-    .option('--rate <events/s>', 'target events per second', positiveNumber('--rate'))
+    .option(
+      '--rate <events/s>',
+      'webhook-storm: target events per second (default 1000)',
+      positiveNumber('--rate'),
+    )
+    .option(
+      '--pool-size <n>',
+      'webhook-storm: records the storm updates in turn (default 1000)',
+      positiveNumber('--pool-size'),
+    )
+    .option(
+      '--api-share <share>',
+      'webhook-storm: share of the documented API limit to use (default 0.8)',
+      shareOption,
+    )
+    .option('--max-wait <time>', 'rate-limit-probe: longest wait for capacity to come back (default 3m)')
     .option('--duration <time>', 'how long to drive load, e.g. 30s, 2m', '30s')
     .option('--grace <time>', 'how long to wait for late deliveries after the load stops', '30s')
     .option(

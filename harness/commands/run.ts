@@ -29,6 +29,9 @@ export interface RunFlags {
   maxQuotaShare?: number;
   receiverUrl?: string;
   junit?: string;
+  poolSize?: number;
+  apiShare?: number;
+  maxWait?: string;
 }
 
 /**
@@ -55,6 +58,9 @@ export async function runCommand(
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
     ...(flags.maxRequests === undefined ? {} : { maxRequests: Math.floor(flags.maxRequests) }),
     ...(flags.receiverUrl === undefined ? {} : { receiverUrl: flags.receiverUrl }),
+    ...(flags.poolSize === undefined ? {} : { poolSize: Math.floor(flags.poolSize) }),
+    ...(flags.apiShare === undefined ? {} : { apiShare: flags.apiShare }),
+    ...(flags.maxWait === undefined ? {} : { maxWaitMs: parseDuration(flags.maxWait, '--max-wait') }),
     durationMs: parseDuration(flags.duration, '--duration'),
     graceMs: parseDuration(flags.grace, '--grace'),
   });
@@ -62,7 +68,7 @@ export async function runCommand(
     const issue = parsed.error.issues[0];
     throw new PocError(
       'POC_ERR_BAD_OPTION',
-      `--${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'invalid'}`,
+      `--${flagName(String(issue?.path[0] ?? 'option'))}: ${issue?.message ?? 'invalid'}`,
     );
   }
 
@@ -132,4 +138,9 @@ function requirePublicUrl(publicUrl: string | undefined, vendor: string): void {
       `--public-url: the path must be ${path} (the receiver's webhook path), not ${url.pathname}`,
     );
   }
+}
+
+/** The flag a scenario option comes from: poolSize -> pool-size, durationMs -> duration. */
+function flagName(option: string): string {
+  return option.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

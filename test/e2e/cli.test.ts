@@ -60,6 +60,16 @@ describe('poc CLI', () => {
       /--threshold: "fast"/,
     ],
     [
+      ['run', 'webhook-storm', '--vendor', 'hubspot', '--pool-size', '5'],
+      'POC_ERR_BAD_OPTION',
+      /--pool-size: Too small: expected number to be >=100/,
+    ],
+    [
+      ['run', 'rate-limit-probe', '--vendor', 'hubspot', '--max-requests', '5'],
+      'POC_ERR_BAD_OPTION',
+      /--max-requests: needs at least 20 requests/,
+    ],
+    [
       ['run', 'webhook-storm', '--vendor', 'hubspot', '--live'],
       'POC_ERR_BAD_OPTION',
       /--public-url: a live vendor cannot reach 127.0.0.1/,
