@@ -41,3 +41,9 @@ export function parseJsonObject(body: Buffer, shape: string): Record<string, unk
   }
   return parsed as Record<string, unknown>;
 }
+
+/** A numeric response header (rate-limit counters); undefined when absent or not a number. */
+export function numberHeader(headers: Headers, name: string): number | undefined {
+  const v = headers.get(name);
+  return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
+}

@@ -9,6 +9,7 @@ import type {
   RecordInput,
   SubscriptionRequest,
 } from '../types.js';
+import { numberHeader } from '../wire.js';
 import { HUBSPOT_ID_PROPERTY, subscriptionPrefix } from './fields.js';
 
 interface BatchResponse {
@@ -118,13 +119,9 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
 
     async probe(): Promise<ProbeResult> {
       const res = await once('contacts.probe', 'GET', '/crm/v3/objects/contacts?limit=1');
-      const num = (name: string) => {
-        const v = res.headers.get(name);
-        return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
-      };
       const advertised: Record<string, number> = {};
       for (const [key, header] of Object.entries(LIMIT_HEADERS)) {
-        const v = num(header);
+        const v = numberHeader(res.headers, header);
         if (v !== undefined) advertised[key] = v;
       }
       return {

@@ -1,14 +1,10 @@
 import type { RawResponse } from '../../pipeline/outbound/http-client.js';
 import { retryAfterMs } from '../../pipeline/outbound/retry.js';
 import type { AdvertisedLimit, ProbeResult } from '../types.js';
+import { numberHeader } from '../wire.js';
 
 /** The read the probe repeats: one person from the v2 list, which meets the per-token burst window. */
 export const PROBE_PATH = '/api/v2/persons?limit=1';
-
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const v = headers.get(name);
-  return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
-}
 
 /**
  * What Pipedrive's headers claim (shared/vendors.md §3.3): x-ratelimit-limit and -remaining for

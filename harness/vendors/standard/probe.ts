@@ -1,11 +1,7 @@
 import type { RawResponse } from '../../pipeline/outbound/http-client.js';
 import { retryAfterMs } from '../../pipeline/outbound/retry.js';
 import type { AdvertisedLimit, ProbeResult } from '../types.js';
-
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const v = headers.get(name);
-  return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
-}
+import { numberHeader } from '../wire.js';
 
 /**
  * What the CRM's draft-06 rate-limit headers claim: RateLimit-Limit, RateLimit-Remaining,
