@@ -42,7 +42,9 @@ describe('API faults on the mock (every profile gets them; HubSpot answers in it
   });
 
   it('fails a share of requests with 5xx, which the outbound client retries to success', async () => {
-    mock = await startMockHubspot({ faults: { serverError: 0.5 } });
+    // 20 % failures over 40 calls: a retry is near certain (1 - 0.8^40), and a call failing all
+    // seven attempts is not (40 × 0.2^7 ≈ 0.05 %): chance decides neither way in practice.
+    mock = await startMockHubspot({ faults: { serverError: 0.2 } });
     let retries = 0;
     const api = hubspotApi({
       baseUrl: mock.url,
@@ -51,7 +53,7 @@ describe('API faults on the mock (every profile gets them; HubSpot answers in it
         retries += c.retries;
       },
     });
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 40; i++) {
       const r = await api.batchUpsert('contacts', [{ externalId: `r${i}@x.io`, fields: { firstname: 'R' } }]);
       expect(r.created).toBe(1);
     }
