@@ -252,9 +252,11 @@ describe('mock HubSpot delivery faults', () => {
         duplicates += dups;
         retried += events.filter((e) => e.attempt > 0).length;
       });
-      for (let b = 0; b < 10; b++) {
-        const inputs = Array.from({ length: 50 }, (_, i) => ({
-          externalId: `f${b * 50 + i}@x.io`,
+      // 20 writes give ~20 delivery attempts: at 30 % failures one fails almost surely (1 - 0.7^20),
+      // while a batch failing all 11 attempts is far out (20 × 0.3^11).
+      for (let b = 0; b < 20; b++) {
+        const inputs = Array.from({ length: 25 }, (_, i) => ({
+          externalId: `f${b * 25 + i}@x.io`,
           fields: { poc_seq: String(i) },
         }));
         await api.batchUpsert('contacts', inputs);
