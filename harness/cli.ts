@@ -94,13 +94,24 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
       shareOption,
     )
     .option('--max-wait <time>', 'rate-limit-probe: longest wait for capacity to come back (default 3m)')
+    .option('--history <time>', 'replay-backfill: simulated history before the outage (default 30d)')
+    .option('--outage <time>', 'replay-backfill: how long the receiver is down (default 10m)')
+    .option(
+      '--changes <n>',
+      'replay-backfill: changes in the history (default 50000)',
+      positiveNumber('--changes'),
+    )
+    .option(
+      '--outage-changes <n>',
+      'replay-backfill: changes made while the receiver is down (default 2000)',
+      positiveNumber('--outage-changes'),
+    )
     .option('--duration <time>', 'how long to drive load, e.g. 30s, 2m', '30s')
     .option('--grace <time>', 'how long to wait for late deliveries after the load stops', '30s')
     .option(
       '--time-scale <n>',
-      'mock only: compress the vendor’s retry schedule n times',
+      'mock only: run the vendor’s clock n times faster (retry schedule, simulated outages); default 100, replay-backfill 3600',
       positiveNumber('--time-scale'),
-      100,
     )
     .option(
       '--fault <spec>',
@@ -137,12 +148,50 @@ Examples:
   $ poc run webhook-storm --vendor hubspot
   $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=5%,failure=2%
   $ poc run webhook-storm --vendor hubspot --threshold 'webhook.latency_p99_ms<250' --json
+  $ poc run replay-backfill --vendor salesforce --history 30d --outage 10m
   $ POC_HUBSPOT_ACCESS_TOKEN=... POC_HUBSPOT_CLIENT_SECRET=... \\
       poc run webhook-storm --vendor hubspot --live --public-url https://my-tunnel.example/webhooks/hubspot`,
     )
     .action(async (scenario: string, opts) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(scenario, opts, interruptSignal());
+    });
+
+  program
+    .command('reconcile')
+    .description('Compare a local store with a full vendor snapshot, field by field (the nightly check).')
+    .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
+    .option('--live', 'read the vendor’s records (credentials and base URL from env, see README)', false)
+    .option(
+      '--store <file>',
+      'the local store: pipeline.db of `poc receiver` or of a run',
+      '.poc/receiver/pipeline.db',
+    )
+    .option(
+      '--repair',
+      'make the local store match the snapshot (missing and stale applied, extras deleted)',
+      false,
+    )
+    .option('--data-dir <dir>', 'where the result is stored as a run', '.poc')
+    .option('--json', 'print the result as JSON on stdout', false)
+    .option(
+      '--threshold <expr>',
+      'also fail (exit 99) unless the expression holds, e.g. reconcile.conflicts_count<10',
+      collect,
+      [],
+    )
+    .addHelpText(
+      'after',
+      `
+Exit 0 when the store matches, 99 when records are missing, stale, extra or duplicated.
+
+Examples:
+  $ POC_HUBSPOT_ACCESS_TOKEN=... poc reconcile --vendor hubspot --live
+  $ poc reconcile --vendor hubspot --live --store .poc/runs/<run-id>/pipeline.db --repair --json`,
+    )
+    .action(async (opts) => {
+      const { reconcileCommand } = await import('./commands/reconcile.js');
+      process.exitCode = await reconcileCommand(opts, interruptSignal());
     });
 
   program

@@ -41,21 +41,35 @@ export function registerAdminRoutes(
   // Changes made "inside the vendor" (imports, workflows, other users): no auth, no rate limit,
   // but the same events as API writes. This is how a storm goes past the API's limits. Inputs
   // use poc's canonical fields; the profile maps them to the vendor's own.
-  app.post<{ Body: { objectType?: string; inputs?: CanonicalInput[] } }>(
+  // `at` backdates the changes (a history in simulated time); never in the future, so the
+  // vendor's clock stays monotonic against its own API writes.
+  app.post<{ Body: { objectType?: string; inputs?: CanonicalInput[]; at?: number } }>(
     '/__admin/firehose',
     async (req, reply) => {
       const objectType = req.body?.objectType ?? 'contacts';
       const inputs = req.body?.inputs;
+      const now = Date.now();
+      const at = req.body?.at ?? now;
       if (
         !mock.objectTypes.includes(objectType) ||
         !Array.isArray(inputs) ||
         inputs.some((i) => typeof i?.externalId !== 'string')
       ) {
         return reply.code(400).send({
-          error: `body must be {objectType: ${mock.objectTypes.join('|')}, inputs: [{externalId, fields}]}`,
+          error: `body must be {objectType: ${mock.objectTypes.join('|')}, inputs: [{externalId, fields, deleted?, mergeInto?}], at?}`,
         });
       }
-      mock.firehose(objectType, inputs, Date.now());
+      if (typeof at !== 'number' || !Number.isFinite(at) || at > now) {
+        return reply.code(400).send({ error: 'at must be epoch milliseconds, not in the future' });
+      }
+      if (inputs.some((i) => i.mergeInto !== undefined) && !mock.supportsMerge) {
+        return reply.code(400).send({ error: `${vendor} has no merge: drop mergeInto from the inputs` });
+      }
+      try {
+        mock.firehose(objectType, inputs, at);
+      } catch (err) {
+        return reply.code(400).send({ error: (err as Error).message });
+      }
       return { applied: inputs.length };
     },
   );

@@ -7,6 +7,13 @@ import type { GroundTruth } from './truth.js';
 export interface CanonicalInput {
   readonly externalId: string;
   readonly fields: Readonly<Record<string, string>>;
+  /** Deletes the record with this external id (fields are ignored); unknown ids are skipped. */
+  readonly deleted?: boolean;
+  /**
+   * Merges this record into the one with that external id, where the vendor has merges: the
+   * winner keeps its values, this one disappears, and the vendor's merge events go out.
+   */
+  readonly mergeInto?: string;
 }
 
 export interface MockProfileOptions {
@@ -28,8 +35,14 @@ export interface MockInstance {
     faults: DeliveryFaults;
     stop(): void;
   };
-  /** Applies changes as the vendor's own UI or imports would: no auth, no limits, same events. */
+  /**
+   * Applies changes as the vendor's own UI or imports would: no auth, no limits, same events.
+   * `now` is when the changes happened by the vendor's clock (it may lie in the past: a history
+   * replayed in simulated time); records' modified times and events' occurredAt take it.
+   */
   firehose(objectType: string, inputs: readonly CanonicalInput[], now: number): void;
+  /** Whether this vendor merges records (firehose inputs with mergeInto). */
+  readonly supportsMerge?: boolean;
   readonly objectTypes: readonly string[];
   /** The vendor's own answer to an injected API fault; a generic JSON error when absent. */
   faultResponse?(kind: FaultKind): FaultResponse;

@@ -1,5 +1,6 @@
 import { PocError } from '../harness/errors.js';
 import { rateLimitProbe } from './rate-limit-probe.js';
+import { replayBackfill } from './replay-backfill.js';
 import { signatureCheck } from './signature-check.js';
 import type { Scenario } from './types.js';
 import { webhookStorm } from './webhook-storm.js';
@@ -8,6 +9,7 @@ import { webhookStorm } from './webhook-storm.js';
 export const SCENARIOS: Readonly<Record<string, Scenario<never>>> = {
   [webhookStorm.id]: webhookStorm as Scenario<never>,
   [rateLimitProbe.id]: rateLimitProbe as Scenario<never>,
+  [replayBackfill.id]: replayBackfill as Scenario<never>,
   [signatureCheck.id]: signatureCheck as Scenario<never>,
 };
 

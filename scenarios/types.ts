@@ -47,6 +47,8 @@ export interface CommonRunOptions {
 export interface Scenario<O = unknown> {
   readonly id: string;
   readonly summary: string;
+  /** The mock's --time-scale when the user gives none (100 otherwise). */
+  readonly defaultTimeScale?: number;
   /** Whether the vendor must reach the receiver (a live run then needs --public-url). */
   readonly receivesWebhooks: boolean;
   /** Every finding key the scenario can produce: thresholds are validated against it up front. */

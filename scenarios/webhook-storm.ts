@@ -2,11 +2,11 @@ import { faker } from '@faker-js/faker';
 import { z } from 'zod';
 import { isPocError } from '../harness/errors.js';
 import { ArrivalRate, type ArrivalRateResult } from '../harness/load/arrival-rate.js';
-import { ClientRateLimiter } from '../harness/pipeline/outbound/rate-limit.js';
 import type { Finding } from '../harness/runs/findings.js';
 import { LatencyHistogram } from '../harness/telemetry/histogram.js';
 import { SeqSet } from '../harness/telemetry/seq-set.js';
-import type { CrmApi, RateLimitFact, RecordInput, VendorEvent } from '../harness/vendors/types.js';
+import { connectApi, tightestShortLimit } from '../harness/vendors/connect.js';
+import type { CrmApi, RecordInput, VendorEvent } from '../harness/vendors/types.js';
 import type { RunContext, Scenario, ScenarioResult } from './types.js';
 
 /** The canonical field each change writes: seq:intendedAt:sentAt. */
@@ -141,12 +141,6 @@ class StormObserver {
   };
 }
 
-interface ApiCounters {
-  requests: number;
-  retries: number;
-  rateLimited: number;
-}
-
 /**
  * The records the storm updates in turn. On the mock they come from the firehose (free); on a
  * live vendor through the API, which costs calls, so the pool is kept small there.
@@ -183,12 +177,6 @@ function partlyFailed(result: unknown): boolean {
   return typeof result === 'object' && result !== null && 'errors' in result && Number(result.errors) > 0;
 }
 
-/** The documented limit of a minute or less that allows the fewest requests per second. */
-function tightestShortLimit(limits: readonly RateLimitFact[]): RateLimitFact | undefined {
-  const perSecond = (l: RateLimitFact) => l.requests / l.windowMs;
-  return limits.filter((l) => l.windowMs <= 60_000).sort((a, b) => perSecond(a) - perSecond(b))[0];
-}
-
 async function waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!done() && Date.now() < until && !signal.aborted) await new Promise((r) => setTimeout(r, 100));
@@ -205,32 +193,8 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
   async run(ctx: RunContext, opts: WebhookStormOptions): Promise<ScenarioResult> {
     const { target, signal } = ctx;
     const profile = target.vendor.profile;
-    const counters: ApiCounters = { requests: 0, retries: 0, rateLimited: 0 };
+    const { api, counters } = connectApi(target, ctx);
     const shortLimit = tightestShortLimit(profile.rateLimits.map((l) => l.value));
-    // Every API call of the run shares one bucket a little above the planned pace, so retries
-    // and set-up calls cannot push the run over the vendor's limit.
-    const limiter = shortLimit
-      ? new ClientRateLimiter(
-          (shortLimit.requests / shortLimit.windowMs) * 1000 * 0.9,
-          Math.max(1, Math.floor(shortLimit.requests * 0.1)),
-        )
-      : undefined;
-    const api = target.vendor.api({
-      ...(limiter ? { limiter } : {}),
-      baseUrl: target.baseUrl,
-      token: target.credentials.token,
-      webhookSecret: target.credentials.webhookSecret,
-      signal,
-      settings: target.settings,
-      ...(ctx.budget ? { budget: ctx.budget } : {}),
-      onCall: (call) => {
-        counters.requests++;
-        counters.retries += call.retries;
-        if (call.status === 429) counters.rateLimited++;
-        ctx.metrics.apiCalls.inc({ operation: call.operation, status: String(call.status) });
-        if (call.retries > 0) ctx.metrics.apiRetries.inc({ operation: call.operation }, call.retries);
-      },
-    });
     const notes: string[] = [];
     let nextSeq = 0;
     const observer = new StormObserver(ctx.runId.slice(-6), () => nextSeq);

@@ -18,7 +18,7 @@ export interface RunFlags {
   rate?: number;
   duration: string;
   grace: string;
-  timeScale: number;
+  timeScale?: number;
   fault: string[];
   threshold: string[];
   json: boolean;
@@ -32,6 +32,10 @@ export interface RunFlags {
   poolSize?: number;
   apiShare?: number;
   maxWait?: string;
+  history?: string;
+  outage?: string;
+  changes?: number;
+  outageChanges?: number;
 }
 
 /**
@@ -61,6 +65,10 @@ export async function runCommand(
     ...(flags.poolSize === undefined ? {} : { poolSize: Math.floor(flags.poolSize) }),
     ...(flags.apiShare === undefined ? {} : { apiShare: flags.apiShare }),
     ...(flags.maxWait === undefined ? {} : { maxWaitMs: parseDuration(flags.maxWait, '--max-wait') }),
+    ...(flags.history === undefined ? {} : { historyMs: parseDuration(flags.history, '--history') }),
+    ...(flags.outage === undefined ? {} : { outageMs: parseDuration(flags.outage, '--outage') }),
+    ...(flags.changes === undefined ? {} : { changes: Math.floor(flags.changes) }),
+    ...(flags.outageChanges === undefined ? {} : { outageChanges: Math.floor(flags.outageChanges) }),
     durationMs: parseDuration(flags.duration, '--duration'),
     graceMs: parseDuration(flags.grace, '--grace'),
   });
@@ -72,6 +80,7 @@ export async function runCommand(
     );
   }
 
+  const timeScale = flags.timeScale ?? scenario.defaultTimeScale ?? 100;
   const progress = createProgressPrinter();
   try {
     const outcome = await executeRun({
@@ -80,7 +89,7 @@ export async function runCommand(
       vendor,
       live: flags.live,
       faults: flags.fault,
-      timeScale: flags.timeScale,
+      timeScale,
       thresholds,
       dataDir: flags.dataDir,
       receiverPort: flags.receiverPort,
@@ -94,7 +103,7 @@ export async function runCommand(
         live: flags.live,
         options: parsed.data,
         faults: flags.fault,
-        timeScale: flags.timeScale,
+        timeScale,
         thresholds: flags.threshold,
       },
       log: createLogger(),

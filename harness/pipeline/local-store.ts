@@ -1,7 +1,34 @@
-import type { VendorEvent } from '../vendors/types.js';
+import type { FeedChange, VendorEvent } from '../vendors/types.js';
 import type { Db } from './sqlite.js';
 
 export type ApplyOutcome = { readonly applied: true } | { readonly applied: false; readonly reason: string };
+
+/** What applying a vendor state did to the local copy. */
+export type StateOutcome = 'created' | 'updated' | 'deleted' | 'unchanged';
+
+/** One field of the local copy, with the vendor time of the change that set it. */
+export interface LocalField {
+  readonly value: string;
+  readonly occurredAt: number;
+}
+
+/** The local copy of one record. */
+export interface LocalRecord {
+  readonly lastOccurredAt: number;
+  readonly deletedAt: number | null;
+  readonly fields: ReadonlyMap<string, LocalField>;
+}
+
+interface RecordRow {
+  last_occurred_at: number;
+  deleted_at: number | null;
+}
+
+interface PropertyRow {
+  name: string;
+  value: string;
+  occurred_at: number;
+}
 
 /**
  * The local copy of the vendor's records, keyed by the vendor's object id. Property values are
@@ -11,8 +38,12 @@ export class LocalStore {
   private readonly touch;
   private readonly setProperty;
   private readonly markDeleted;
+  private readonly getRecord;
+  private readonly getProperties;
+  private readonly insertRecord;
+  private readonly setRecordState;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         object_id TEXT PRIMARY KEY,
@@ -41,6 +72,70 @@ export class LocalStore {
     this.markDeleted = db.prepare(
       'UPDATE records SET deleted_at = ? WHERE object_id = ? AND last_occurred_at <= ?',
     );
+    this.getRecord = db.prepare<[string], RecordRow>(
+      'SELECT last_occurred_at, deleted_at FROM records WHERE object_id = ?',
+    );
+    this.getProperties = db.prepare<[string], PropertyRow>(
+      'SELECT name, value, occurred_at FROM record_properties WHERE object_id = ?',
+    );
+    this.insertRecord = db.prepare(
+      'INSERT INTO records (object_id, events_applied, last_occurred_at, deleted_at) VALUES (?, 0, ?, ?)',
+    );
+    this.setRecordState = db.prepare(
+      'UPDATE records SET last_occurred_at = max(last_occurred_at, ?), deleted_at = ? WHERE object_id = ?',
+    );
+  }
+
+  /** The local copy of one record, deleted or not; undefined when poc never heard of it. */
+  read(objectId: string): LocalRecord | undefined {
+    const row = this.getRecord.get(objectId);
+    if (!row) return undefined;
+    const fields = new Map<string, LocalField>();
+    for (const p of this.getProperties.all(objectId)) {
+      fields.set(p.name, { value: p.value, occurredAt: p.occurred_at });
+    }
+    return { lastOccurredAt: row.last_occurred_at, deletedAt: row.deleted_at, fields };
+  }
+
+  /**
+   * Applies what the vendor says a record is (a snapshot, a backfill page, a change feed) as of
+   * `asOf`: the vendor time the state is known to hold. For a page read from the vendor that is
+   * when it was read, not the record's modified time, which some vendors round to the second.
+   * Last writer wins field by field, as for events, so a newer event is never rolled back. It is
+   * not an event: events_applied does not move. Call inside a transaction for speed.
+   */
+  applyState(change: FeedChange, asOf: number): StateOutcome {
+    const row = this.getRecord.get(change.id);
+    if (change.deleted) {
+      if (!row || row.deleted_at !== null || row.last_occurred_at > asOf) return 'unchanged';
+      this.setRecordState.run(asOf, asOf, change.id);
+      return 'deleted';
+    }
+    let created = false;
+    if (!row) {
+      this.insertRecord.run(change.id, asOf, null);
+      created = true;
+    } else if (row.deleted_at !== null) {
+      // Deleted locally after the vendor's state was taken: the deletion is newer.
+      if (row.deleted_at > asOf) return 'unchanged';
+      this.setRecordState.run(asOf, null, change.id);
+      created = true;
+    }
+    let changed = false;
+    const local = created ? undefined : this.read(change.id);
+    for (const [name, value] of Object.entries(change.fields)) {
+      const field = local?.fields.get(name);
+      if (field && (field.value === value || field.occurredAt > asOf)) continue;
+      this.setProperty.run(change.id, name, value, asOf);
+      changed = true;
+    }
+    if (changed && !created) this.setRecordState.run(asOf, null, change.id);
+    return created ? 'created' : changed ? 'updated' : 'unchanged';
+  }
+
+  /** Runs `fn` in one transaction (a page of states at a time). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /** Applies one event inside the caller's transaction; a poison event is reported, not thrown. */

@@ -33,8 +33,14 @@ export interface Pipeline {
   readonly db: Db;
   readonly inbox: Inbox;
   readonly processor: Processor;
+  /** The local copy of the vendor's records, which recovery and reconcile read and repair. */
+  readonly store: LocalStore;
   readonly path: string;
   readonly events: EventEmitter<PipelineEvents>;
+  /** Takes the receiver down (every delivery gets a 503) or back up, for outage scenarios. */
+  setDown(down: boolean): void;
+  /** Deliveries answered 503 because the receiver was down. */
+  readonly refusedWhileDown: number;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -46,6 +52,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const processor = new Processor(db, store);
   const path = `/webhooks/${options.vendor}`;
   const events = new EventEmitter<PipelineEvents>();
+  let down = false;
+  let refusedWhileDown = 0;
   processor.onBatch = (batch) => {
     inbox.dequeued(batch.rows);
     const m = options.metrics;
@@ -64,6 +72,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
     onAccepted: (accepted, receivedAt, duplicates) =>
       events.emit('accepted', accepted, receivedAt, duplicates),
+    isDown: () => {
+      if (down) refusedWhileDown++;
+      return down;
+    },
   });
   const pruneTimer = setInterval(() => {
     try {
@@ -78,8 +90,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     db,
     inbox,
     processor,
+    store,
     path,
     events,
+    setDown(value) {
+      down = value;
+    },
+    get refusedWhileDown() {
+      return refusedWhileDown;
+    },
     async listen(port, host = '127.0.0.1') {
       const address = await app.listen({ port, host });
       if (options.processor !== false) processor.start();

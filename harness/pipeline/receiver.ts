@@ -13,6 +13,8 @@ export interface ReceiverOptions {
   readonly bodyLimit?: number;
   /** Called once a delivery is durable, with its first-seen events and its duplicate count. */
   readonly onAccepted?: (events: readonly VendorEvent[], receivedAt: number, duplicates: number) => void;
+  /** While true the receiver answers 503 to every delivery, as a load balancer does for a down service. */
+  readonly isDown?: () => boolean;
 }
 
 /**
@@ -31,6 +33,10 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
   const accepted200 = metrics.requests.labels({ status: '200', reason: '' });
 
   app.post(options.path, async (req, reply) => {
+    if (options.isDown?.()) {
+      metrics.requests.inc({ status: '503', reason: 'down' });
+      return reply.code(503).header('retry-after', '60').send({ error: 'receiver down, retry later' });
+    }
     const receivedAt = Date.now();
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const base = options.publicBaseUrl ?? `${req.protocol}://${req.headers.host ?? req.hostname}`;

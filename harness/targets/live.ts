@@ -15,6 +15,7 @@ export function liveTarget(vendor: VendorAdapter, env: NodeJS.ProcessEnv = proce
     baseUrl,
     credentials: { token, webhookSecret },
     settings: appId ? { appId } : {},
+    timeScale: 1,
     describe: () => `live (${baseUrl})`,
     stop: async () => {},
   };

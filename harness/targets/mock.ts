@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PocError } from '../errors.js';
 import { readSecret } from '../secrets.js';
 import type { RecordInput, VendorAdapter } from '../vendors/types.js';
-import type { MockAdmin, Target } from './types.js';
+import type { FirehoseInput, MockAdmin, Target } from './types.js';
 
 export interface MockTargetOptions {
   readonly faults: readonly string[];
@@ -123,8 +123,8 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
   const admin: MockAdmin = {
     setFaults: (spec) => postJson(`${baseUrl}/__admin/faults`, { spec }, 'PUT'),
     startFaultClock: () => postJson(`${baseUrl}/__admin/fault-clock`, {}),
-    firehose: (objectType: string, inputs: readonly RecordInput[]) =>
-      postJson(`${baseUrl}/__admin/firehose`, { objectType, inputs }),
+    firehose: (objectType: string, inputs: readonly FirehoseInput[], at?: number) =>
+      postJson(`${baseUrl}/__admin/firehose`, { objectType, inputs, at }),
   };
   return {
     kind: 'mock',
@@ -132,6 +132,7 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
     baseUrl,
     credentials: { token, webhookSecret },
     settings: {},
+    timeScale: options.timeScale,
     admin,
     describe: () => `mock (${vendor.profile.id} profile)`,
     async stop() {

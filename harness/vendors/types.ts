@@ -42,6 +42,8 @@ export interface VendorProfile {
   /** API calls one batch upsert costs (Pipedrive has no upsert: a search, then a write). 1 when absent. */
   readonly callsPerUpsert?: Documented<number>;
   readonly rateLimits: readonly Documented<RateLimitFact>[];
+  /** Whether the vendor merges duplicate records (the loser disappears, merge events go out). */
+  readonly mergesRecords?: Documented<boolean>;
   readonly webhooks: {
     readonly scheme: Documented<string>;
     readonly batchMax: Documented<number>;
@@ -94,6 +96,81 @@ export interface CrmApi {
    * headers claimed.
    */
   probe?(): Promise<ProbeResult>;
+  /**
+   * One page of every live record, in the vendor's own cursor pagination; the first page when
+   * `cursor` is undefined. Reconcile reads the whole snapshot through it.
+   */
+  listRecords(objectType: string, cursor: string | undefined): Promise<RecordPage>;
+  /**
+   * One page of the records modified at or after `since` (epoch ms), oldest modification first,
+   * through the vendor's modified-since search. `cursor` continues the same query; backfill
+   * starts a fresh query from the last timestamp it saw rather than trusting offsets.
+   */
+  listModifiedSince(objectType: string, since: number, cursor: string | undefined): Promise<RecordPage>;
+  /** One page of the records deleted at or after `since`, where the vendor keeps such a list. */
+  listDeletedSince?(objectType: string, since: number, cursor: string | undefined): Promise<DeletedPage>;
+  /** The vendor's own change feed: Salesforce CDC replay, Dataverse delta links. */
+  readonly changeFeed?: ChangeFeed;
+}
+
+/** A record as the vendor holds it, in canonical fields (see RecordInput). */
+export interface RecordState {
+  /** The vendor's record id: the same one its events carry as `objectId`. */
+  readonly id: string;
+  /** The vendor's last-modified time (epoch ms), the same clock as its events' occurredAt. */
+  readonly modifiedAt: number;
+  /** Canonical field values; a change feed may carry only the fields that changed. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface RecordPage {
+  readonly records: readonly RecordState[];
+  /** Absent on the last page. */
+  readonly cursor?: string;
+}
+
+export interface DeletedRecord {
+  readonly id: string;
+  readonly deletedAt: number;
+}
+
+export interface DeletedPage {
+  readonly records: readonly DeletedRecord[];
+  readonly cursor?: string;
+}
+
+/** One change from a feed: the record's new state (possibly partial), or its deletion. */
+export type FeedChange =
+  | ({ readonly deleted: false } & RecordState)
+  | ({ readonly deleted: true } & DeletedRecord);
+
+export type FeedPage =
+  | {
+      readonly expired: false;
+      readonly changes: readonly FeedChange[];
+      /** The position after this page; keep it to resume from. */
+      readonly position: string;
+      /** Whether another read from `position` has more right away. */
+      readonly more: boolean;
+    }
+  | {
+      readonly expired: true;
+      /** Why the position cannot be resumed (retention, an expired token), in the vendor's words. */
+      readonly detail: string;
+    };
+
+/**
+ * A feed that hands back every change after a stored position, for as long as the vendor retains
+ * it: the recovery a vendor offers when it has one (shared/vendors.md, webhooks.replay).
+ */
+export interface ChangeFeed {
+  readonly kind: 'replay-id' | 'delta-link';
+  /** How long the vendor keeps a position resumable (72 h for Salesforce CDC). */
+  readonly retentionMs: Documented<number>;
+  /** The position now: what a pipeline that read the feed up to this moment would have kept. */
+  current(objectType: string): Promise<string>;
+  /** The changes after `position`, one page at a time. */
+  read(objectType: string, position: string): Promise<FeedPage>;
 }
 
 /** What a vendor's rate-limit headers claimed on one answer; absent fields were not sent. */

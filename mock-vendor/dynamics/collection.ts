@@ -1,7 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DATAVERSE_API_PATH } from '../../harness/vendors/dynamics/profile.js';
 import { DATAVERSE_CODES, sendOdataError } from './errors.js';
-import { matches, pageOf, parseFilter, parseOrderBy, preferences, skipToken, sortRows } from './odata.js';
+import {
+  compareNullable,
+  lastRowOf,
+  matches,
+  type OrderBy,
+  pageOf,
+  parseFilter,
+  parseOrderBy,
+  preferences,
+  skipToken,
+  sortRows,
+} from './odata.js';
 
 export type Row = Record<string, unknown>;
 
@@ -83,6 +94,8 @@ export function sendCollection(
   const select = parseSelect(query, q.columns);
   if (select instanceof Error) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, select.message);
   let page: number;
+  let last: Record<string, string | null> | undefined;
+  let order: OrderBy[];
   let selected = rows;
   try {
     const filter = query.get('$filter');
@@ -99,9 +112,15 @@ export function sendCollection(
       }
       selected = selected.filter((r) => matches(r, clauses));
     }
+    // The primary key ends every ordering, as it does in Dataverse's paging: ties keep one order
+    // and the paging cookie can name a row exactly (unverified for the real service).
     const orderby = query.get('$orderby');
-    if (orderby) selected = sortRows([...selected], parseOrderBy(orderby));
+    order = orderby ? parseOrderBy(orderby) : [];
+    if (!order.some((o) => o.column === q.primaryKey))
+      order.push({ column: q.primaryKey, descending: false });
+    selected = sortRows([...selected], order);
     page = pageOf(query.get('$skiptoken'));
+    last = lastRowOf(query.get('$skiptoken'));
   } catch (err) {
     return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, (err as Error).message);
   }
@@ -109,8 +128,11 @@ export function sendCollection(
   if (Number.isInteger(top) && top >= 0) selected = selected.slice(0, top);
   const asked = preferences(req.headers.prefer).maxPageSize;
   const size = Math.min(q.maxPageSize, asked && asked > 0 ? asked : q.maxPageSize);
-  const start = (page - 1) * size;
-  const slice = selected.slice(start, start + size);
+  const after = last;
+  const rest = after
+    ? selected.filter((r) => afterRow(r, after, order) > 0)
+    : selected.slice((page - 1) * size);
+  const slice = rest.slice(0, size);
   const root = serviceRoot(req);
   const body: Row = {
     '@odata.context': contextUrl(root, q.entitySet, select),
@@ -121,13 +143,32 @@ export function sendCollection(
   };
   // $count=true reports the whole match, capped at 5,000 as Dataverse caps it (unverified).
   if (query.get('$count') === 'true') body['@odata.count'] = Math.min(selected.length, 5000);
-  if (start + size < selected.length) {
+  const lastRow = slice.at(-1);
+  if (rest.length > size && lastRow) {
     // Written as Dataverse writes it: `$` options kept literal, values percent-encoded.
     const options = [...query].filter(([k]) => k !== '$skiptoken');
-    options.push(['$skiptoken', skipToken(page + 1)]);
+    const values = Object.fromEntries(order.map((o) => [o.column, cookieValue(lastRow[o.column])]));
+    options.push(['$skiptoken', skipToken(page + 1, values)]);
     const search = options.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
     body['@odata.nextLink'] = `${root}${q.entitySet}?${search}`;
   }
   if (asked && asked > 0) void reply.header('preference-applied', `odata.maxpagesize=${size}`);
   return reply.code(200).header('odata-version', '4.0').send(body);
+}
+
+function cookieValue(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** Where a row sorts against the cookie's last row: > 0 when it comes after it. */
+function afterRow(
+  row: Row,
+  last: Readonly<Record<string, string | null>>,
+  order: readonly OrderBy[],
+): number {
+  for (const o of order) {
+    const d = compareNullable(row[o.column], last[o.column] ?? null);
+    if (d !== 0) return o.descending ? -d : d;
+  }
+  return 0;
 }

@@ -32,8 +32,16 @@ export class ContactTable {
   private readonly idByGuid = new Map<string, string>();
   private readonly versions = new Map<string, number>();
   private nextVersion = 1_000_000;
-  /** Deleted rows with the version of their deletion, for change tracking's $deletedEntity. */
+  /**
+   * Deleted rows with the version of their deletion, for change tracking's $deletedEntity (the
+   * deletion's time is in versionTimes). Dataverse lists deleted rows nowhere else.
+   */
   readonly tombstones: { readonly id: string; readonly version: number }[] = [];
+  /**
+   * When each row version was written, by the environment's clock (backdated firehose writes
+   * included): change tracking judges a token's age on the newest change it covers.
+   */
+  private readonly versionTimes = new Map<number, number>();
   // Record GUIDs share a per-environment prefix; the tail is the row's sequence number.
   private readonly prefix =
     `${randomBytes(4).toString('hex')}-${randomBytes(2).toString('hex')}-4${randomBytes(2).toString('hex').slice(1)}-a${randomBytes(2).toString('hex').slice(1)}-`;
@@ -75,7 +83,7 @@ export class ContactTable {
         if (condition.etag !== this.etagOf(existing)) return this.refuse(412, 'etag');
       }
       const change = this.store.update(existing, columns, now);
-      this.versions.set(existing.id, this.nextVersion++);
+      this.versions.set(existing.id, this.issueVersion(now));
       return this.ok(existing, false, Object.keys(columns), change.changed.length > 0, now);
     }
     if (condition.kind === 'update-only') return this.refuse(404, 'missing');
@@ -88,13 +96,24 @@ export class ContactTable {
         : `${this.prefix}${Number(change.record.id).toString(16).padStart(12, '0')}`;
     this.guidById.set(change.record.id, guid);
     this.idByGuid.set(guid, change.record.id);
-    this.versions.set(change.record.id, this.nextVersion++);
+    this.versions.set(change.record.id, this.issueVersion(now));
     return this.ok(change.record, true, Object.keys(values), true, now);
   }
 
   /** The newest row version: a change token covers every change up to it. */
   get latestVersion(): number {
     return this.nextVersion - 1;
+  }
+
+  /** When the change that got `version` happened; undefined for versions no change ever had. */
+  timeOfVersion(version: number): number | undefined {
+    return this.versionTimes.get(version);
+  }
+
+  private issueVersion(now: number): number {
+    const version = this.nextVersion++;
+    this.versionTimes.set(version, now);
+    return version;
   }
 
   private keyTaken(values: Readonly<Record<string, string>>, self: MockRecord | undefined): boolean {
@@ -105,9 +124,9 @@ export class ContactTable {
     });
   }
 
-  delete(record: MockRecord): void {
+  delete(record: MockRecord, now: number): void {
     const guid = this.guidById.get(record.id);
-    if (guid) this.tombstones.push({ id: guid, version: this.nextVersion++ });
+    if (guid) this.tombstones.push({ id: guid, version: this.issueVersion(now) });
     this.store.delete(record.id);
     this.guidById.delete(record.id);
     this.versions.delete(record.id);

@@ -53,15 +53,16 @@ export const dynamicsMockProfile: MockProfile = {
       firehose(objectType, inputs, now) {
         if (objectType !== 'contacts') return;
         for (const input of inputs) {
+          const key = { kind: 'alternate', values: { [DATAVERSE_KEY_COLUMN]: input.externalId } } as const;
+          if (input.deleted) {
+            // A Delete message like the Web API's DELETE: the Delete steps fire with the id
+            // (unknown ids are skipped: nothing to delete, no message).
+            mock.deleteContact(key, mock.newRequest(), now);
+            continue;
+          }
           const columns = toColumns(input.fields);
           delete columns[DATAVERSE_KEY_COLUMN];
-          mock.writeContact(
-            { kind: 'alternate', values: { [DATAVERSE_KEY_COLUMN]: input.externalId } },
-            columns,
-            { kind: 'upsert' },
-            mock.newRequest(),
-            now,
-          );
+          mock.writeContact(key, columns, { kind: 'upsert' }, mock.newRequest(), now);
         }
       },
     };

@@ -109,7 +109,7 @@ export class DynamicsMock {
     const record = this.contacts.find(key);
     if (!record) return false;
     const id = this.contacts.guidOf(record);
-    this.contacts.delete(record);
+    this.contacts.delete(record, now);
     this.fire({ message: 'Delete', logicalName: 'contact', id, target: {} }, request, now);
     return true;
   }

@@ -134,7 +134,7 @@ export function sortRows<T extends Record<string, unknown>>(rows: T[], order: re
   if (order.length === 0) return rows;
   return rows.sort((a, b) => {
     for (const o of order) {
-      const d = compare(a[o.column], b[o.column] == null ? null : String(b[o.column])) ?? 0;
+      const d = compareNullable(a[o.column], b[o.column]);
       if (d !== 0) return o.descending ? -d : d;
     }
     return 0;
@@ -155,11 +155,20 @@ export function preferences(header: string | string[] | undefined): {
 }
 
 /**
- * Dataverse's $skiptoken is a URL-encoded paging cookie, `<cookie pagenumber="2" … />`. The
- * mock keeps only the page number (the real cookie also holds the first and last ids; unverified).
+ * Dataverse's $skiptoken is a URL-encoded paging cookie, `<cookie pagenumber="2"
+ * pagingcookie="…" istracking="False" />`, whose inner (itself encoded) cookie holds the last
+ * row's values of the ordering columns and the primary key, `<cookie page="1"><contactid
+ * last="{…}" first="{…}" /></cookie>` (the shape as remembered from Learn's page-results
+ * examples, unverified; so are the per-order-column entries). The next page starts after that row, so rows changing or leaving while a client
+ * pages shift nothing: no row is skipped or repeated because of them.
  */
-export function skipToken(page: number): string {
-  return `<cookie pagenumber="${page}" istracking="False" />`;
+export function skipToken(page: number, last?: Readonly<Record<string, string | null>>): string {
+  if (!last) return `<cookie pagenumber="${page}" istracking="False" />`;
+  const columns = Object.entries(last)
+    .map(([c, v]) => (v === null ? `<${c} />` : `<${c} last="${xmlAttr(v)}" />`))
+    .join('');
+  const inner = encodeURIComponent(`<cookie page="${page - 1}">${columns}</cookie>`);
+  return `<cookie pagenumber="${page}" pagingcookie="${inner}" istracking="False" />`;
 }
 
 export function pageOf(token: string | null): number {
@@ -167,4 +176,38 @@ export function pageOf(token: string | null): number {
   const page = Number(/pagenumber="(\d+)"/.exec(token)?.[1]);
   if (!Number.isInteger(page) || page < 1) throw new Error(`The $skiptoken '${token}' is not valid.`);
   return page;
+}
+
+/** The last row a paging cookie names (column -> value, null when unset); undefined without one. */
+export function lastRowOf(token: string | null): Record<string, string | null> | undefined {
+  const encoded = token === null ? undefined : /pagingcookie="([^"]*)"/.exec(token)?.[1];
+  if (encoded === undefined) return undefined;
+  let inner: string;
+  try {
+    inner = decodeURIComponent(encoded);
+  } catch {
+    throw new Error(`The $skiptoken '${token}' is not valid.`);
+  }
+  const last: Record<string, string | null> = {};
+  for (const m of inner.matchAll(/<(\w+)(?:\s+last="([^"]*)")?\s*\/>/g)) {
+    if (m[1]) last[m[1]] = m[2] === undefined ? null : unXml(m[2]);
+  }
+  return last;
+}
+
+/** Orders like SQL Server: NULL before any value, then compare(). */
+export function compareNullable(left: unknown, right: unknown): number {
+  const l = left ?? null;
+  const r = right ?? null;
+  if (l === null || r === null) return l === r ? 0 : l === null ? -1 : 1;
+  // Numeric columns compare as numbers, also against a cookie's string copy of the value.
+  return compare(l, typeof l === 'number' ? Number(r) : String(r)) ?? 0;
+}
+
+function xmlAttr(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function unXml(s: string): string {
+  return s.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }

@@ -91,7 +91,7 @@ export function handleContacts(d: DataRequest, mock: DynamicsMock) {
   const key = path.key;
 
   if (req.method === 'GET' && !key && isChangeTracking(req, d.url.searchParams)) {
-    return sendChanges(req, reply, d.url, mock.contacts, READABLE);
+    return sendChanges(req, reply, d.url, mock.contacts, READABLE, mock.settings.changeTrackingRetentionMs);
   }
   if (req.method === 'GET' && !key) {
     const rows: Row[] = mock.contacts.all().map((r) => mock.contacts.row(r));

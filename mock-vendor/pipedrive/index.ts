@@ -31,8 +31,23 @@ export const pipedriveMockProfile: MockProfile = {
       // Persons are Pipedrive's contacts; other objects are not emulated.
       objectTypes: ['contacts'],
       faultResponse: (kind) => PIPEDRIVE_FAULTS[kind],
+      // Pipedrive merges persons (PUT /v1/persons/{id}/merge), so the firehose can too.
+      supportsMerge: true,
       firehose(_objectType, inputs, now) {
         for (const input of inputs) {
+          // poc's external id for a person is its primary email (the upsert searches by it).
+          // Unknown external ids are skipped, as an import skips rows it cannot match.
+          if (input.mergeInto !== undefined) {
+            const loser = mock.persons.findBy('email', input.externalId);
+            const winner = mock.persons.findBy('email', input.mergeInto);
+            if (loser && winner) mock.merge(loser.id, winner.id, 'app', now);
+            continue;
+          }
+          if (input.deleted === true) {
+            const gone = mock.persons.findBy('email', input.externalId);
+            if (gone) mock.delete(gone.id, 'app', now);
+            continue;
+          }
           const email = input.fields.email ?? input.externalId;
           const existing = mock.persons.findBy('email', email);
           const props = propsFromCanonical({ email, ...input.fields }, mock.fields, existing);

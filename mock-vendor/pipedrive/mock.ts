@@ -51,17 +51,55 @@ export class PipedriveMock {
     return record;
   }
 
-  delete(id: string, source: ChangeSource, now: number): boolean {
+  /**
+   * Deletes a person. `mergedToId` marks the delete a merge makes of the losing person: webhooks
+   * v2 have no `merged` action, the loser's delete carries `meta.merged_to_id` instead
+   * (webhooks-v2-migration-guide, "Critical things to note").
+   */
+  delete(id: string, source: ChangeSource, now: number, mergedToId?: string): boolean {
     const record = this.persons.delete(id);
     if (!record) return false;
     const last = toWebhookPerson(record, this.fields, this.settings.userId);
-    this.webhooks.emit('delete', 'person', id, (w) => ({
-      ...this.body(w, 'delete', record, null, source, now),
-      // A delete carries the person as it was in `previous` and no `data` [unverified].
-      data: null,
-      previous: last,
-    }));
+    this.webhooks.emit('delete', 'person', id, (w) => {
+      const body = this.body(w, 'delete', record, null, source, now);
+      return {
+        ...body,
+        meta: mergedToId === undefined ? body.meta : { ...body.meta, merged_to_id: mergedToId },
+        // A delete carries the person as it was in `previous` and no `data` [unverified].
+        data: null,
+        previous: last,
+      };
+    });
     return true;
+  }
+
+  /**
+   * Merges person `loserId` into `winnerId`, as PUT /v1/persons/{loserId}/merge with
+   * merge_with_id=winnerId does: the winner keeps every value it has and only takes the loser's
+   * values for its empty fields; the loser is removed (pipedrive.readme.io/docs/merging-two-persons).
+   * Webhooks v2 send a delete for the loser and a change for the winner (migration guide); the
+   * winner changes even when no field is filled, since its related items move to it, so its
+   * change always goes out. Returns the winner, or undefined when either person is missing.
+   */
+  merge(loserId: string, winnerId: string, source: ChangeSource, now: number): MockRecord | undefined {
+    const loser = this.persons.get(loserId);
+    const winner = this.persons.get(winnerId);
+    if (!loser || !winner || loser === winner) return undefined;
+    const fill: Record<string, string> = {};
+    for (const [prop, value] of Object.entries(loser.properties)) {
+      const mine = winner.properties[prop];
+      if (value !== '' && (mine === undefined || mine === '' || mine === '[]')) fill[prop] = value;
+    }
+    // The loser leaves first so its primary email is out of the index when the winner is written.
+    this.delete(loserId, source, now, winnerId);
+    const before = { ...winner.properties };
+    const change = this.persons.update(winner, fill, now);
+    winner.updatedAt = now;
+    const previous = previousOf(before, change.changed, this.fields);
+    this.webhooks.emit('change', 'person', winner.id, (w) =>
+      this.body(w, 'change', winner, previous, source, now),
+    );
+    return winner;
   }
 
   /** Upserts by primary email, as the firehose does: the same events as the API would cause. */

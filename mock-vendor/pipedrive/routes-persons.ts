@@ -26,10 +26,14 @@ interface SearchQuery {
 type IdParams = { id: string };
 type Position = [key: number, id: number];
 
+const toSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+// Times sort as Pipedrive shows them, to the second (v2Time), with the id breaking ties: rows
+// within one second come in a stable order a client can page through, never by hidden ms.
 const SORT_KEYS: Readonly<Record<string, (r: MockRecord) => number>> = {
   id: (r) => Number(r.id),
-  update_time: (r) => r.updatedAt,
-  add_time: (r) => r.createdAt,
+  update_time: (r) => toSecond(r.updatedAt),
+  add_time: (r) => toSecond(r.createdAt),
 };
 
 // The cursor is opaque to clients; here it is the (sort key, id) of the last row served.

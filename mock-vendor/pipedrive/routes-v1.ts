@@ -3,6 +3,7 @@ import { pipedriveError, webhookValidationError } from './errors.js';
 import type { PipedriveMock } from './mock.js';
 import { userPermissions } from './permissions.js';
 import { toV1Field, toV2Field } from './person-fields.js';
+import { toApiPerson } from './persons.js';
 import type { Webhook } from './webhooks.js';
 
 const ACTIONS = ['create', 'change', 'delete', '*'];
@@ -112,6 +113,53 @@ export function registerV1Routes(app: FastifyInstance, mock: PipedriveMock): voi
     data: mock.fields.all().map(toV2Field),
     additional_data: { next_cursor: null },
   }));
+
+  // Merge two persons: the person in the path is removed, merge_with_id keeps its values
+  // (pipedrive.readme.io/docs/merging-two-persons). The answer is the surviving person in v1's
+  // shape (SDK MergePersonsResponse); merge_what_id naming the removed one is unverified.
+  app.put<{ Params: { id: string }; Body: { merge_with_id?: unknown } | null }>(
+    '/v1/persons/:id/merge',
+    async (req, reply) => {
+      const winnerId = req.body?.merge_with_id;
+      if (typeof winnerId !== 'number' || !Number.isInteger(winnerId)) {
+        return reply.code(400).send(pipedriveError('merge_with_id must be an integer'));
+      }
+      if (String(winnerId) === req.params.id) {
+        return reply.code(400).send(pipedriveError('Cannot merge a person with itself'));
+      }
+      if (!userPermissions(mock.settings.userPermissions).can_merge_people) {
+        return reply.code(403).send(pipedriveError('You do not have permission to merge persons'));
+      }
+      const winner = mock.merge(req.params.id, String(winnerId), 'api', Date.now());
+      if (!winner) return reply.code(404).send(pipedriveError('Person not found'));
+      const person = toApiPerson(winner, mock.fields, mock.settings.userId);
+      return {
+        success: true,
+        data: {
+          id: person.id,
+          company_id: mock.settings.companyId,
+          owner_id: person.owner_id,
+          org_id: null,
+          name: person.name,
+          first_name: person.first_name,
+          last_name: person.last_name,
+          active_flag: true,
+          phone: person.phones,
+          email: person.emails,
+          first_char: person.name.charAt(0).toLowerCase(),
+          add_time: pipedriveTime(winner.createdAt),
+          update_time: pipedriveTime(winner.updatedAt),
+          visible_to: '3',
+          picture_id: null,
+          label: null,
+          label_ids: [],
+          org_name: null,
+          cc_email: null,
+          merge_what_id: Number(req.params.id),
+        },
+      };
+    },
+  );
 
   app.get('/v1/webhooks', async () => ({
     success: true,

@@ -1,4 +1,9 @@
-import { dynamicsProfile, SERVICE_PROTECTION } from '../../harness/vendors/dynamics/profile.js';
+import {
+  CHANGE_TRACKING_RETENTION,
+  dynamicsProfile,
+  MAX_PAGE_SIZE,
+  SERVICE_PROTECTION,
+} from '../../harness/vendors/dynamics/profile.js';
 import { allMockPrivileges } from '../dynamics/privileges.js';
 import type { LimiterSpec } from '../rate-limiter.js';
 
@@ -24,6 +29,8 @@ export interface DynamicsMockSettings {
   privileges: readonly string[];
   /** Dataverse's default and largest page (odata.maxpagesize above it is capped). */
   maxPageSize: number;
+  /** ExpireChangeTrackingInDays, in ms: how long a delta token stays usable. */
+  changeTrackingRetentionMs: number;
   /** Lifetime of tokens issued by the mock's Entra token endpoint. */
   tokenLifetimeS: number;
   deliveryConcurrency: number;
@@ -43,7 +50,8 @@ export function defaultDynamicsSettings(): DynamicsMockSettings {
     concurrentLimit: SERVICE_PROTECTION.concurrentRequests.value,
     windowMs: SERVICE_PROTECTION.windowMs.value,
     privileges: allMockPrivileges(),
-    maxPageSize: 5000,
+    maxPageSize: MAX_PAGE_SIZE.value,
+    changeTrackingRetentionMs: CHANGE_TRACKING_RETENTION.value,
     tokenLifetimeS: 3599,
     deliveryConcurrency: webhooks.concurrency.value,
     timeoutMs: webhooks.retry.value.timeoutMs,

@@ -1,4 +1,8 @@
-import { STANDARD_DELIVERY_RULES, standardProfile } from '../../harness/vendors/standard/profile.js';
+import {
+  STANDARD_DELIVERY_RULES,
+  STANDARD_RECOVERY_RULES,
+  standardProfile,
+} from '../../harness/vendors/standard/profile.js';
 import type { LimiterSpec } from '../rate-limiter.js';
 
 /**
@@ -19,6 +23,11 @@ export interface StandardMockSettings {
   disableOnGone: boolean;
   /** How long a rotated-out key keeps signing next to the new one (real time, not scaled). */
   rotationOverlapMs: number;
+  /** Largest and default `limit` of the contact lists. */
+  pageMax: number;
+  pageDefault: number;
+  /** How long GET /v1/contacts/deleted keeps listing a deleted contact, judged against Date.now(). */
+  tombstoneRetentionMs: number;
 }
 
 export function defaultStandardSettings(): StandardMockSettings {
@@ -34,5 +43,8 @@ export function defaultStandardSettings(): StandardMockSettings {
     disableOnGone: STANDARD_DELIVERY_RULES.goneDisablesEndpoint.value,
     // The spec asks for "a set period of time" without a figure; 24 h is this CRM's choice.
     rotationOverlapMs: 86_400_000,
+    pageMax: STANDARD_RECOVERY_RULES.pageMax.value,
+    pageDefault: STANDARD_RECOVERY_RULES.pageDefault.value,
+    tombstoneRetentionMs: STANDARD_RECOVERY_RULES.tombstoneRetentionMs.value,
   };
 }

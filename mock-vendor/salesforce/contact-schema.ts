@@ -3,7 +3,7 @@ import type { MockRecord } from '../records.js';
 /** One field of the emulated Contact, as describe() reports it. */
 interface FieldSpec {
   readonly name: string;
-  readonly type: 'id' | 'string' | 'email' | 'phone' | 'datetime' | 'boolean';
+  readonly type: 'id' | 'reference' | 'string' | 'email' | 'phone' | 'datetime' | 'boolean';
   readonly label: string;
   readonly writable: boolean;
   readonly externalId?: boolean;
@@ -17,6 +17,7 @@ interface FieldSpec {
 const FIELDS: readonly FieldSpec[] = [
   { name: 'Id', type: 'id', label: 'Contact ID', writable: false },
   { name: 'IsDeleted', type: 'boolean', label: 'Deleted', writable: false },
+  { name: 'MasterRecordId', type: 'reference', label: 'Master Record ID', writable: false },
   { name: 'FirstName', type: 'string', label: 'First Name', writable: true },
   { name: 'LastName', type: 'string', label: 'Last Name', writable: true, required: true },
   { name: 'Name', type: 'string', label: 'Full Name', writable: false },
@@ -42,9 +43,30 @@ export function isExternalIdField(name: string): boolean {
 
 export const CONTACT_FIELD_NAMES = FIELDS.map((f) => f.name);
 
-/** Salesforce's datetime format: 2026-11-23T18:10:23.000+0000. */
+/**
+ * Salesforce's datetime format: 2026-11-23T18:10:23.000+0000. Datetime fields are stored to the
+ * second: the milliseconds of CreatedDate, LastModifiedDate and SystemModstamp always read .000
+ * (secondary: https://albasfdc.com/2016/03/28/working-with-datetimes/ and
+ * https://frombelvideres4thfloor.blogspot.com/2011/12/last-modified-date-rounding-to-whole.html),
+ * so a modified-since query must start at a whole second.
+ */
 export function sfDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('Z', '+0000');
+}
+
+/**
+ * A deleted Contact in the Recycle Bin: queryAll still returns it, with IsDeleted = true, its
+ * SystemModstamp at the deletion (getDeleted's deletedDate "is obtained using the SystemModstamp",
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getdeleted_getdeletedresult.htm)
+ * and, when it lost a merge, MasterRecordId naming the winner.
+ */
+export interface Tombstone extends MockRecord {
+  readonly deletedAt: number;
+  readonly masterRecordId: string | undefined;
+}
+
+export function isTombstone(record: MockRecord): record is Tombstone {
+  return 'deletedAt' in record;
 }
 
 /** The value of any Contact field for a record (computed fields included). */
@@ -53,14 +75,19 @@ export function fieldValue(record: MockRecord, id: string, field: string): strin
     case 'Id':
       return id;
     case 'IsDeleted':
-      return false;
+      return isTombstone(record);
+    case 'MasterRecordId':
+      return isTombstone(record) ? (record.masterRecordId ?? null) : null;
     case 'Name':
       return [record.properties.FirstName, record.properties.LastName].filter(Boolean).join(' ');
     case 'CreatedDate':
       return sfDateTime(record.createdAt);
+    // Whether a delete also stamps LastModifiedDate is not documented [unverified]: it keeps the
+    // last edit here, and only SystemModstamp moves.
     case 'LastModifiedDate':
-    case 'SystemModstamp':
       return sfDateTime(record.updatedAt);
+    case 'SystemModstamp':
+      return sfDateTime(isTombstone(record) ? record.deletedAt : record.updatedAt);
     default:
       return record.properties[field] ?? null;
   }
@@ -132,8 +159,10 @@ export function describeContact(
       name: f.name,
       label: f.label,
       type: f.type,
-      length: f.type === 'string' || f.type === 'email' ? 255 : f.type === 'id' ? 18 : 0,
-      nillable: !f.required && f.writable,
+      length:
+        f.type === 'string' || f.type === 'email' ? 255 : f.type === 'id' || f.type === 'reference' ? 18 : 0,
+      nillable: (!f.required && f.writable) || f.type === 'reference',
+      ...(f.type === 'reference' ? { referenceTo: ['Contact'], relationshipName: 'MasterRecord' } : {}),
       createable: f.writable,
       updateable: f.writable,
       custom: f.name.endsWith('__c'),

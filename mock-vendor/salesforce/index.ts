@@ -41,10 +41,24 @@ export const salesforceMockProfile: MockProfile = {
       delivery: mock.engine,
       objectTypes: ['contacts'],
       faultResponse: (kind) => SALESFORCE_FAULTS[kind],
+      supportsMerge: true,
       // Changes made inside the org (imports, other users): an upsert by the external id field,
-      // which runs the same automation, so the same Outbound Messages go out.
+      // which runs the same automation, so the same Outbound Messages go out. Deletes and merges
+      // come from the UI or Apex (REST has no merge); unknown external ids are skipped.
       firehose(_objectType, inputs, now) {
         for (const [i, input] of inputs.entries()) {
+          const record = mock.findBy(EXTERNAL_ID_FIELD, input.externalId);
+          if (input.mergeInto !== undefined) {
+            const winner = mock.findBy(EXTERNAL_ID_FIELD, input.mergeInto);
+            if (!winner || winner === record)
+              throw new Error(`firehose inputs[${i}]: no other Contact to merge into: ${input.mergeInto}`);
+            if (record) mock.merge(record, winner, now);
+            continue;
+          }
+          if (input.deleted === true) {
+            if (record) mock.delete(record, now);
+            continue;
+          }
           const check = checkWrite(toSalesforceFields(input.fields));
           const outcome = check.ok
             ? mock.upsert(EXTERNAL_ID_FIELD, input.externalId, check.values, now, /* asOrg */ true)

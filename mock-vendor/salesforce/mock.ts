@@ -5,12 +5,18 @@ import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { type MockRecord, type PropertyChange, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { ChangeLog } from './cdc/change-log.js';
-import { missingRequired, sfDateTime } from './contact-schema.js';
+import { missingRequired, sfDateTime, type Tombstone } from './contact-schema.js';
 import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
 import { type OutboundDefinition, type OutboundEvent, outboundDeliveryFormat } from './outbound.js';
 import { SessionStore } from './sessions.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Deleted records stay in the Recycle Bin, and in queryAll and sObject Get Deleted, for 15 days
+ * ("Results are returned for no more than 15 days previous to the day the call is executed",
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api/resources_getdeleted.htm).
+ */
+export const RECYCLE_BIN_MS = 15 * DAY_MS;
 
 export type SaveOutcome =
   | { readonly ok: true; readonly id: string; readonly created: boolean }
@@ -19,6 +25,8 @@ export type SaveOutcome =
 /** The state of one emulated org: Contacts, the API allocation, sessions and Outbound Messages. */
 export class SalesforceMock {
   readonly contacts = new RecordStore(1);
+  /** The Recycle Bin, oldest deletion first. */
+  private readonly recycleBin = new Map<string, Tombstone>();
   /**
    * The org's API request allocation: a rolling 24 h counter unless a test sets
    * `settings.rateLimit` (any style, limit and window) to make it measurable in seconds.
@@ -172,9 +180,46 @@ export class SalesforceMock {
     };
   }
 
-  delete(record: MockRecord, now: number): void {
+  /**
+   * A delete goes to the Recycle Bin and to Change Data Capture, and sends NO Outbound Message:
+   * workflow rules (and so their outbound message actions) are evaluated only when a record is
+   * created or edited, never when it is deleted (evaluation criteria "created", "created, and
+   * every time it's edited", "created, and any time it's edited to subsequently meet criteria";
+   * secondary: http://biswajeetsamal.com/blog/salesforce-workflow-rule-evaluation-criteria/).
+   */
+  delete(record: MockRecord, now: number, masterRecordId?: string): void {
     this.contacts.delete(record.id);
-    this.changes.publish('DELETE', this.idOf(record), {}, [], now);
+    const id = this.idOf(record);
+    this.recycleBin.set(id, {
+      ...record,
+      properties: { ...record.properties },
+      deletedAt: now,
+      masterRecordId,
+    });
+    this.changes.publish('DELETE', id, {}, [], now);
+  }
+
+  /**
+   * Merge, as the SOAP merge() call or the UI does it: the loser is deleted with MasterRecordId set
+   * to the winner, then the winner is saved and keeps its own values. "Merge events do not fire
+   * their own trigger events. Instead, they fire delete and update events" (delete of the loser
+   * first, then the update of the winner:
+   * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_merge_statements.htm),
+   * so CDC publishes DELETE for the loser and UPDATE for the winner. That the winner's save also
+   * runs the workflow rule and sends its Outbound Message is [unverified].
+   */
+  merge(loser: MockRecord, winner: MockRecord, now: number): void {
+    this.delete(loser, now, this.idOf(winner));
+    winner.updatedAt = now;
+    this.saved({ record: winner, created: false, changed: [] }, now, /* stamped */ true);
+  }
+
+  /** The Recycle Bin's records deleted at or after `since`, oldest first; older ones are purged. */
+  deletedSince(since: number, now: number): Tombstone[] {
+    for (const [id, t] of this.recycleBin) if (now - t.deletedAt > RECYCLE_BIN_MS) this.recycleBin.delete(id);
+    const out = [...this.recycleBin.values()].filter((t) => t.deletedAt >= since);
+    // Backdated histories may delete out of order: keep the bin in deletion order for readers.
+    return out.sort((a, b) => a.deletedAt - b.deletedAt);
   }
 
   define(definition: Omit<OutboundDefinition, 'actionId'>): OutboundDefinition {
@@ -191,8 +236,8 @@ export class SalesforceMock {
    * The org's automation: the PoC's rule sends the Outbound Message when a Contact is created and
    * every time it is edited (the usual "created, and every time it's edited" criterion).
    */
-  private saved(change: PropertyChange, now: number): void {
-    this.publishChange(change, now);
+  private saved(change: PropertyChange, now: number, stamped = false): void {
+    this.publishChange(change, now, stamped);
     const definition = this.outbound;
     if (!definition) return;
     const event: OutboundEvent = {
@@ -205,9 +250,12 @@ export class SalesforceMock {
     this.engine.emit(event, event.recordId);
   }
 
-  /** CDC: a CREATE carries every set field, an UPDATE only the changed ones (none: no event). */
-  private publishChange(change: PropertyChange, now: number): void {
-    if (!change.created && change.changed.length === 0) return;
+  /**
+   * CDC: a CREATE carries every set field, an UPDATE only the changed ones; a save that changes
+   * nothing publishes nothing unless the system stamped the record anyway (a merge's winner).
+   */
+  private publishChange(change: PropertyChange, now: number, stamped: boolean): void {
+    if (!change.created && change.changed.length === 0 && !stamped) return;
     const fields: Record<string, unknown> = {};
     for (const name of change.changed) {
       const value = change.record.properties[name];

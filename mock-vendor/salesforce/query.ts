@@ -47,6 +47,7 @@ export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock):
   };
 
   const run = async (
+    all: boolean,
     req: {
       params: { version: string };
       query: { q?: string };
@@ -63,20 +64,32 @@ export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock):
     }
     const now = Date.now();
     for (const [id, c] of cursors) if (now - c.lastUse > CURSOR_IDLE_MS) cursors.delete(id);
-    const found: MockRecord[] = [];
-    for (const record of mock.contacts.list(0, Number.MAX_SAFE_INTEGER)) {
+    let found: MockRecord[] = [];
+    // queryAll also reads the Recycle Bin: deleted records with IsDeleted = true.
+    const scanned = all
+      ? [...mock.contacts.list(0, Number.MAX_SAFE_INTEGER), ...mock.deletedSince(0, now)]
+      : mock.contacts.list(0, Number.MAX_SAFE_INTEGER);
+    for (const record of scanned) {
       const id = mock.idOf(record);
       if (matches(query, (f) => fieldValue(record, id, f))) found.push(record);
     }
-    if (query.orderBy) {
-      const { field, descending } = query.orderBy;
-      const key = (r: MockRecord) => fieldValue(r, mock.idOf(r), field) ?? '';
+    const sortKeys = query.orderBy ? [query.orderBy, ...(query.thenBy ?? [])] : [];
+    if (sortKeys.length > 0) {
       // Salesforce sorts nulls first ascending; '' stands in for null here and sorts first too.
-      found.sort((a, b) => {
-        const x = String(key(a));
-        const y = String(key(b));
-        return (x < y ? -1 : x > y ? 1 : 0) * (descending ? -1 : 1);
+      // Datetimes compare as text: every one is in the same UTC format.
+      const keyed = found.map((r) => ({
+        r,
+        keys: sortKeys.map(({ field }) => String(fieldValue(r, mock.idOf(r), field) ?? '')),
+      }));
+      keyed.sort((a, b) => {
+        for (const [k, { descending }] of sortKeys.entries()) {
+          const x = a.keys[k] as string;
+          const y = b.keys[k] as string;
+          if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+        }
+        return 0;
       });
+      found = keyed.map((k) => k.r);
     }
     const records = query.limit === undefined ? found : found.slice(0, query.limit);
     const cursorId = `01g${randomBytes(9).toString('base64url').slice(0, 12)}`;
@@ -93,11 +106,9 @@ export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock):
     return page(reply, req.params.version, cursorId, cursor, 0);
   };
 
-  app.get<{ Params: { version: string }; Querystring: { q?: string } }>('/services/data/:version/query', run);
-  app.get<{ Params: { version: string }; Querystring: { q?: string } }>(
-    '/services/data/:version/queryAll',
-    run,
-  );
+  type QueryRequest = { Params: { version: string }; Querystring: { q?: string } };
+  app.get<QueryRequest>('/services/data/:version/query', (req, reply) => run(false, req, reply));
+  app.get<QueryRequest>('/services/data/:version/queryAll', (req, reply) => run(true, req, reply));
 
   app.get<{ Params: { version: string; locator: string } }>(
     '/services/data/:version/query/:locator',

@@ -7,9 +7,10 @@ import {
   describeContact,
   fieldValue,
   isExternalIdField,
+  sfDateTime,
 } from './contact-schema.js';
 import { NOT_FOUND, sfErrors } from './errors.js';
-import type { SalesforceMock, SaveOutcome } from './mock.js';
+import { RECYCLE_BIN_MS, type SalesforceMock, type SaveOutcome } from './mock.js';
 
 type Params = { version: string; sobject: string; id?: string; field?: string; value?: string };
 
@@ -107,6 +108,38 @@ export function registerSobjectRoutes(app: FastifyInstance, mock: SalesforceMock
       return reply.code(201).send({ id: outcome.id, success: true, errors: [] });
     },
   );
+
+  // sObject Get Deleted (v29.0+): the delete log between start and end, for replication
+  // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api/resources_getdeleted.htm).
+  const getDeleted = async (
+    req: { params: Params; query: { start?: string; end?: string } },
+    reply: FastifyReply,
+  ) => {
+    if (notContact(req.params.sobject, reply)) return reply;
+    const start = Date.parse(req.query.start ?? '');
+    const end = Date.parse(req.query.end ?? '');
+    const now = Date.now();
+    // "The specified startDate cannot be the same value as, or later than, the specified endDate
+    // value. Otherwise, the API returns an INVALID_REPLICATION_DATE error" (SOAP getDeleted());
+    // the message text, and the code for an unparsable date, are [unverified].
+    if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end) {
+      return reply
+        .code(400)
+        .send(sfErrors('INVALID_REPLICATION_DATE', 'start must be a date and time before end (ISO 8601)'));
+    }
+    const deletedRecords = mock
+      .deletedSince(start, now)
+      .filter((t) => t.deletedAt < end)
+      .map((t) => ({ id: mock.idOf(t), deletedDate: sfDateTime(t.deletedAt) }));
+    return {
+      deletedRecords,
+      earliestDateAvailable: sfDateTime(now - RECYCLE_BIN_MS),
+      latestDateCovered: sfDateTime(Math.min(end, now)),
+    };
+  };
+  type GetDeletedRequest = { Params: Params; Querystring: { start?: string; end?: string } };
+  app.get<GetDeletedRequest>('/services/data/:version/sobjects/:sobject/deleted', getDeleted);
+  app.get<GetDeletedRequest>('/services/data/:version/sobjects/:sobject/deleted/', getDeleted);
 
   app.get<{ Params: Params; Querystring: { fields?: string } }>(
     '/services/data/:version/sobjects/:sobject/:id',

@@ -2,7 +2,7 @@ import { contactField } from './contact-schema.js';
 
 /**
  * The SOQL the mock understands: SELECT <fields> FROM Contact [WHERE a op v [AND ...]]
- * [ORDER BY f [ASC|DESC]] [LIMIT n]. Anything else is MALFORMED_QUERY (or INVALID_FIELD /
+ * [ORDER BY f [ASC|DESC] [, ...]] [LIMIT n]. Anything else is MALFORMED_QUERY (or INVALID_FIELD /
  * INVALID_TYPE), as Salesforce would answer it.
  */
 export type Operator = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -19,10 +19,17 @@ export interface Condition {
   readonly value: Literal;
 }
 
+export interface SortKey {
+  readonly field: string;
+  readonly descending: boolean;
+}
+
 export interface SoqlQuery {
   readonly fields: readonly string[];
   readonly where: readonly Condition[];
-  readonly orderBy: { readonly field: string; readonly descending: boolean } | undefined;
+  readonly orderBy: SortKey | undefined;
+  /** Further sort keys, for ties on the first (ORDER BY LastModifiedDate, Id); absent when none. */
+  readonly thenBy?: readonly SortKey[];
   readonly limit: number | undefined;
 }
 
@@ -111,14 +118,18 @@ export function parseSoql(soql: string): SoqlQuery {
       i++;
     }
   }
-  let orderBy: SoqlQuery['orderBy'];
+  const orderBy: SortKey[] = [];
   if (word('ORDER')) {
     i++;
     expect('BY');
-    const f = field(t[i++]);
-    let descending = false;
-    if (word('ASC') || word('DESC')) descending = t[i++]?.toUpperCase() === 'DESC';
-    orderBy = { field: f, descending };
+    for (;;) {
+      const f = field(t[i++]);
+      let descending = false;
+      if (word('ASC') || word('DESC')) descending = t[i++]?.toUpperCase() === 'DESC';
+      orderBy.push({ field: f, descending });
+      if (t[i] !== ',') break;
+      i++;
+    }
   }
   let limit: number | undefined;
   if (word('LIMIT')) {
@@ -129,7 +140,8 @@ export function parseSoql(soql: string): SoqlQuery {
     limit = n;
   }
   if (i < t.length) throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${t[i]}'`);
-  return { fields, where, orderBy, limit };
+  const [first, ...then] = orderBy;
+  return { fields, where, orderBy: first, ...(then.length > 0 ? { thenBy: then } : {}), limit };
 }
 
 type Value = string | boolean | null;

@@ -1,6 +1,7 @@
 import { STANDARD_FIELDS } from '../../harness/vendors/standard/fields.js';
 import { type MockRecord, type PropertyChange, RecordStore } from '../records.js';
 import type { FieldError } from './errors.js';
+import { encodeCursor, keysetPage, type SortKey } from './listing.js';
 
 /** Custom fields are kept flat in the store under this prefix. */
 const CUSTOM = 'custom_fields.';
@@ -74,9 +75,31 @@ export function readContactWrite(body: unknown, path: string): ContactWriteResul
   return errors.length > 0 ? { ok: false, errors } : { ok: true, properties };
 }
 
-/** The CRM's contacts over the shared RecordStore; external ids match case-insensitively. */
+/** A deleted contact as GET /v1/contacts/deleted lists it. */
+export interface Tombstone {
+  readonly id: string;
+  readonly externalId: string | null;
+  readonly deletedAt: number;
+}
+
+export function toTombstoneJson(t: Tombstone) {
+  return { id: t.id, external_id: t.externalId, deleted_at: new Date(t.deletedAt).toISOString() };
+}
+
+interface Page<T> {
+  readonly data: T[];
+  readonly next_cursor: string | null;
+}
+
+/**
+ * The CRM's contacts over the shared RecordStore, and the tombstones of deleted ones; external
+ * ids match case-insensitively.
+ */
 export class ContactBook {
   readonly store = new RecordStore(1001);
+  private tombstones: Tombstone[] = [];
+
+  constructor(private readonly tombstoneRetentionMs: number) {}
 
   upsertByExternalId(externalId: string, properties: Record<string, string>, now: number): PropertyChange {
     const existing = this.store.findBy('external_id', externalId);
@@ -85,33 +108,50 @@ export class ContactBook {
       : this.store.create({ ...properties, external_id: externalId }, now);
   }
 
-  /** One page in id order; the cursor is the last id seen, opaque to clients. */
-  page(limit: number, cursor: string | undefined, updatedSince: number | undefined) {
-    let after = cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(after)) after = 0;
-    const data: MockRecord[] = [];
-    let more = false;
-    while (!more) {
-      const chunk = this.store.list(after, 500);
-      if (chunk.length === 0) break;
-      for (const record of chunk) {
-        after = Number(record.id);
-        if (updatedSince !== undefined && record.updatedAt < updatedSince) continue;
-        if (data.length === limit) {
-          more = true;
-          break;
-        }
-        data.push(record);
-      }
+  /** Removes a contact and keeps its tombstone, deleted at `now` by the CRM's clock. */
+  delete(id: string, now: number): MockRecord | undefined {
+    const removed = this.store.delete(id);
+    if (removed) {
+      this.tombstones.push({
+        id: removed.id,
+        externalId: removed.properties.external_id ?? null,
+        deletedAt: now,
+      });
     }
+    return removed;
+  }
+
+  /** Every live contact in id order. */
+  page(limit: number, after: SortKey | undefined): Page<ContactJson> {
+    // The store is already in id order: no sort, so a snapshot of many pages stays cheap.
+    const rows = this.store.list(after?.[0] ?? 0, limit + 1);
+    const data = rows.slice(0, limit);
     const last = data.at(-1);
     return {
       data: data.map(toContactJson),
-      next_cursor: more && last ? Buffer.from(last.id).toString('base64url') : null,
+      next_cursor: rows.length > limit && last ? encodeCursor('all', [Number(last.id)]) : null,
     };
   }
-}
 
-export function isValidCursor(cursor: string): boolean {
-  return /^[A-Za-z0-9_-]{1,20}$/.test(cursor) && /^\d+$/.test(Buffer.from(cursor, 'base64url').toString());
+  /** Contacts with updated_at >= since, oldest change first, ties by id. */
+  modifiedSince(since: number, limit: number, after: SortKey | undefined): Page<ContactJson> {
+    const matching = [...this.store.all()].filter((r) => r.updatedAt >= since);
+    const page = keysetPage('modified', matching, (r) => [r.updatedAt, Number(r.id)], after, limit);
+    return { data: page.items.map(toContactJson), next_cursor: page.nextCursor };
+  }
+
+  /** Retained tombstones with deleted_at >= since, oldest deletion first, ties by id. */
+  deletedSince(
+    since: number,
+    limit: number,
+    after: SortKey | undefined,
+  ): Page<ReturnType<typeof toTombstoneJson>> {
+    // Retention is judged by the CRM's clock against deleted_at, which a backdated delete sets
+    // in the past: a history older than the retention is already gone.
+    const horizon = Date.now() - this.tombstoneRetentionMs;
+    this.tombstones = this.tombstones.filter((t) => t.deletedAt >= horizon);
+    const matching = this.tombstones.filter((t) => t.deletedAt >= since);
+    const page = keysetPage('deleted', matching, (t) => [t.deletedAt, Number(t.id)], after, limit);
+    return { data: page.items.map(toTombstoneJson), next_cursor: page.nextCursor };
+  }
 }

@@ -47,8 +47,16 @@ export const standardMockProfile: MockProfile = {
       delivery: mock.endpoints,
       objectTypes: ['contacts'],
       faultResponse: (kind) => STANDARD_FAULTS[kind],
+      // No merges: a generic CRM need not have them, and the Standard Webhooks spec defines no
+      // event types at all, so there is no merge event to emulate.
+      supportsMerge: false,
       firehose(_objectType, inputs, now) {
         for (const input of inputs) {
+          if (input.deleted) {
+            const existing = mock.contacts.store.findBy('external_id', input.externalId);
+            if (existing) mock.delete(existing.id, now);
+            continue;
+          }
           // Canonical fields always map to a valid write; a failure here is a bug in the mapping.
           const write = readContactWrite(toContactWrite(input.fields), '');
           if (!write.ok) throw new Error(`firehose: ${write.errors.map((e) => e.field).join(', ')} invalid`);

@@ -9,7 +9,7 @@ import { WebhookEndpoints } from './endpoints.js';
 
 /** The state of one emulated CRM account: contacts, limits, webhook endpoints and delivery. */
 export class StandardMock {
-  readonly contacts = new ContactBook();
+  readonly contacts: ContactBook;
   readonly endpoints: WebhookEndpoints;
   readonly limiter: RequestLimiter;
 
@@ -20,6 +20,7 @@ export class StandardMock {
     timeScale: number,
     readonly truth: GroundTruth,
   ) {
+    this.contacts = new ContactBook(settings.tombstoneRetentionMs);
     this.limiter = createLimiter(settings.rateLimit);
     this.endpoints = new WebhookEndpoints(settings, faults, timeScale, truth);
   }
@@ -42,8 +43,9 @@ export class StandardMock {
     return record;
   }
 
+  /** Deletes, keeps a tombstone and sends `contact.deleted` with the contact as it last stood. */
   delete(id: string, now: number): boolean {
-    const removed = this.contacts.store.delete(id);
+    const removed = this.contacts.delete(id, now);
     if (!removed) return false;
     this.endpoints.publish(
       CONTACT_EVENT_TYPES.delete,

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { StandardMockSettings } from '../profiles/standard.js';
 import { FixedWindowLimiter, type RequestLimiter } from '../rate-limiter.js';
-import { isValidCursor, readContactWrite, toContactJson } from './contacts.js';
+import { readContactWrite, toContactJson } from './contacts.js';
 import { type FieldError, sendProblem } from './errors.js';
+import { decodeCursor, type ListKind, type SortKey } from './listing.js';
 import type { StandardMock } from './mock.js';
 
 /**
@@ -55,7 +57,43 @@ function registerGate(app: FastifyInstance, mock: StandardMock): void {
 interface ListQuery {
   limit?: string;
   cursor?: string;
+  modified_since?: string;
+  /** The earlier name of modified_since, still accepted. */
   updated_since?: string;
+  since?: string;
+}
+
+type ListRead =
+  | {
+      readonly ok: true;
+      readonly limit: number;
+      readonly after: SortKey | undefined;
+      readonly since: number | undefined;
+    }
+  | { readonly ok: false; readonly errors: FieldError[] };
+
+/** limit, cursor and one optional ISO date-time parameter, as every contact list takes them. */
+function readListQuery(
+  settings: StandardMockSettings,
+  kind: ListKind,
+  query: ListQuery,
+  sinceName: 'modified_since' | 'updated_since' | 'since',
+): ListRead {
+  const errors: FieldError[] = [];
+  const limit = query.limit === undefined ? settings.pageDefault : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > settings.pageMax)
+    errors.push({ field: 'limit', message: `must be an integer from 1 to ${settings.pageMax}` });
+  let after: SortKey | undefined;
+  if (query.cursor !== undefined) {
+    const cursor = decodeCursor(kind, query.cursor);
+    if (cursor.ok) after = cursor.key;
+    else errors.push({ field: 'cursor', message: cursor.message });
+  }
+  const raw = query[sinceName];
+  const since = raw === undefined ? undefined : Date.parse(raw);
+  if (since !== undefined && Number.isNaN(since))
+    errors.push({ field: sinceName, message: 'must be an ISO 8601 date-time' });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, limit, after, since };
 }
 
 /** The CRM's contacts API (documented in harness/vendors/standard/api.ts). */
@@ -63,17 +101,26 @@ export function registerContactRoutes(app: FastifyInstance, mock: StandardMock):
   registerGate(app, mock);
 
   app.get<{ Querystring: ListQuery }>('/v1/contacts', async (req, reply) => {
-    const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-    const errors: FieldError[] = [];
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-      errors.push({ field: 'limit', message: 'must be an integer from 1 to 100' });
-    if (req.query.cursor !== undefined && !isValidCursor(req.query.cursor))
-      errors.push({ field: 'cursor', message: 'is not a cursor this API returned' });
-    const since = req.query.updated_since === undefined ? undefined : Date.parse(req.query.updated_since);
-    if (since !== undefined && Number.isNaN(since))
-      errors.push({ field: 'updated_since', message: 'must be an ISO 8601 date-time' });
-    if (errors.length > 0) return sendProblem(reply, 400, 'invalid_parameter', 'Invalid query.', errors);
-    return mock.contacts.page(limit, req.query.cursor, since);
+    const { query } = req;
+    if (query.modified_since !== undefined && query.updated_since !== undefined) {
+      return sendProblem(reply, 400, 'invalid_parameter', 'Invalid query.', [
+        { field: 'updated_since', message: 'is the earlier name of modified_since; send only one' },
+      ]);
+    }
+    const sinceName = query.updated_since === undefined ? 'modified_since' : 'updated_since';
+    const filtered = query[sinceName] !== undefined;
+    const list = readListQuery(mock.settings, filtered ? 'modified' : 'all', query, sinceName);
+    if (!list.ok) return sendProblem(reply, 400, 'invalid_parameter', 'Invalid query.', list.errors);
+    return list.since === undefined
+      ? mock.contacts.page(list.limit, list.after)
+      : mock.contacts.modifiedSince(list.since, list.limit, list.after);
+  });
+
+  // A static route: Fastify matches it before /v1/contacts/:id, and contact ids are numeric.
+  app.get<{ Querystring: ListQuery }>('/v1/contacts/deleted', async (req, reply) => {
+    const list = readListQuery(mock.settings, 'deleted', req.query, 'since');
+    if (!list.ok) return sendProblem(reply, 400, 'invalid_parameter', 'Invalid query.', list.errors);
+    return mock.contacts.deletedSince(list.since ?? 0, list.limit, list.after);
   });
 
   app.post('/v1/contacts', async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import { toZohoFields } from '../../harness/vendors/zoho/fields.js';
-import type { MockProfile } from '../profile.js';
+import type { CanonicalInput, MockProfile } from '../profile.js';
 import { defaultZohoSettings, type ZohoMockSettings } from '../profiles/zoho.js';
 import { ZOHO_FAULTS } from './errors.js';
 import { registerFieldRoutes } from './fields-routes.js';
@@ -45,20 +45,29 @@ export const zohoMockProfile: MockProfile = {
       objectTypes: MODULES.map((m) => m.objectType),
       faultResponse: (kind) => ZOHO_FAULTS[kind],
       // Changes made inside Zoho (imports, other users) upsert by the duplicate-check field and
-      // notify exactly as an API upsert of the same chunk would.
+      // notify exactly as an API upsert of the same chunk would. A run of deletes is one delete
+      // call: Zoho notifies Contacts.delete with the ids only (shared/vendors.md §4.5). Zoho's
+      // merge is not emulated (no supportsMerge): whether a merge notifies is undocumented.
       firehose(objectType, inputs, now) {
         const module = moduleByObjectType(objectType);
         if (!module) return;
-        const max = settings.batchMax;
-        for (let start = 0; start < inputs.length; start += max) {
+        for (const chunk of calls(inputs, settings.batchMax)) {
           const changes = new Map<ZohoOperation, RecordChange[]>();
-          inputs.slice(start, start + max).forEach((input, i) => {
+          const add = (operation: ZohoOperation, change: RecordChange) => {
+            const list = changes.get(operation) ?? [];
+            list.push(change);
+            changes.set(operation, list);
+          };
+          chunk.forEach((input, i) => {
+            if (input.deleted) {
+              const record = mock.store(module).findBy(module.duplicateCheck, input.externalId);
+              const change = record && mock.remove(module, record.id, now);
+              if (change) add('delete', change);
+              return;
+            }
             const fields = { ...toZohoFields(input.fields), [module.duplicateCheck]: input.externalId };
             const outcome = mock.write(module, fields, 'upsert', i, now);
-            if (!outcome.ok) return;
-            const list = changes.get(outcome.action) ?? [];
-            list.push(outcome.change);
-            changes.set(outcome.action, list);
+            if (outcome.ok) add(outcome.action, outcome.change);
           });
           mock.notifyWrites(module, origin(), changes, now);
         }
@@ -66,3 +75,22 @@ export const zohoMockProfile: MockProfile = {
     };
   },
 };
+
+/**
+ * The API calls a firehose batch stands for: at most `max` records each, and a new call wherever
+ * writes turn into deletes or back, as an upsert call and a delete call are separate in Zoho.
+ */
+function calls(inputs: readonly CanonicalInput[], max: number): CanonicalInput[][] {
+  const out: CanonicalInput[][] = [];
+  let current: CanonicalInput[] = [];
+  for (const input of inputs) {
+    const head = current[0];
+    if (head && (current.length === max || Boolean(head.deleted) !== Boolean(input.deleted))) {
+      out.push(current);
+      current = [];
+    }
+    current.push(input);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}

@@ -28,6 +28,18 @@ export type WriteOutcome =
       readonly details: Record<string, unknown>;
     };
 
+/** A deleted record as Zoho's deleted-records list keeps it. */
+export interface Tombstone {
+  readonly id: string;
+  readonly displayName: string;
+  readonly deletedAt: number;
+}
+
+/** Zoho keeps record times to the second (Modified_Time prints no fraction): the mock's too. */
+export function zohoSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 // Zoho record ids are 19-digit longs; these stay below 2^53 so they survive JSON numbers too.
 const FIRST_ID = 4_876_876_000_000_000;
 
@@ -36,6 +48,8 @@ export class ZohoMock {
   readonly stores = new Map<string, RecordStore>(
     MODULES.map((m, i) => [m.apiName, new RecordStore(FIRST_ID + i * 100_000_000)]),
   );
+  /** Per module, the deleted records, newest last. */
+  readonly tombstones = new Map<string, Tombstone[]>(MODULES.map((m) => [m.apiName, []]));
   readonly tokens = new Map<string, AccessToken>();
   /** The org's API credits (settings.rateLimit, by default the rolling 24 h budget). */
   readonly credits: RequestLimiter;
@@ -125,6 +139,17 @@ export class ZohoMock {
     const change = this.store(module).update(record, input, now);
     record.updatedAt = now;
     return { id: record.id, changed: change.changed, values: pick(record.properties, change.changed) };
+  }
+
+  /** Deletes one record (to the recycle bin) and keeps its tombstone; undefined if unknown. */
+  remove(module: ModuleRules, id: string, now: number): RecordChange | undefined {
+    const record = this.store(module).delete(id);
+    if (!record) return undefined;
+    const p = record.properties;
+    // A contact's display name is its Full_Name; other modules show their name field.
+    const displayName = [p.First_Name, p[module.mandatory]].filter(Boolean).join(' ');
+    this.tombstones.get(module.apiName)?.push({ id, displayName, deletedAt: now });
+    return { id, changed: [], values: {} };
   }
 
   /** Queues the notifications for one call's successful writes, one per operation. */

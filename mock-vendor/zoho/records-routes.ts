@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { zohoDateTime } from '../../harness/vendors/zoho/api.js';
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
+import { registerDeletedRoute } from './deleted-route.js';
 import { zohoError } from './errors.js';
 import { registerListRoute } from './list-route.js';
 import { stringFields, type WriteOutcome, type ZohoMock } from './mock.js';
@@ -66,9 +67,10 @@ function changesOf(outcomes: readonly WriteOutcome[]): Map<ZohoOperation, Record
   return changes;
 }
 
-/** Zoho CRM v8 records: insert, upsert, update, get, list and delete, with notifications. */
+/** Zoho CRM v8 records: insert, upsert, update, get, list, delete and the deleted list, with notifications. */
 export function registerRecordRoutes(crm: FastifyInstance, mock: ZohoMock): void {
   registerListRoute(crm, mock);
+  registerDeletedRoute(crm, mock);
 
   crm.get<{ Params: ModuleParams }>('/:module/:id', async (req, reply) => {
     const module = resolveModule(req, reply);
@@ -153,14 +155,15 @@ export function registerRecordRoutes(crm: FastifyInstance, mock: ZohoMock): void
           limit: mock.settings.batchMax,
         }),
       );
+    const now = Date.now();
     const deleted: RecordChange[] = [];
     const data = ids.map((id) => {
-      if (!mock.store(module).delete(id))
+      const change = mock.remove(module, id, now);
+      if (!change)
         return { code: 'INVALID_DATA', details: { id }, message: 'record not deleted', status: 'error' };
-      deleted.push({ id, changed: [], values: {} });
+      deleted.push(change);
       return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
     });
-    const now = Date.now();
     mock.notifyWrites(module, baseUrlOf(req), new Map([['delete', deleted]]), now);
     return reply
       .code(

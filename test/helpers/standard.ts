@@ -22,3 +22,27 @@ export function startMockStandard(
   const secret = `whsec_${Buffer.from('poc-standard-test-secret').toString('base64')}`;
   return startMock('standard', { token: 'crm-test-token-0123456789', secret, ...options });
 }
+
+export interface FirehoseChange {
+  readonly externalId: string;
+  readonly fields?: Readonly<Record<string, string>>;
+  readonly deleted?: boolean;
+}
+
+/** Changes made inside the CRM through the admin API, backdated to `at` (epoch ms) when given. */
+export async function firehoseStandard(
+  mock: StartedMock,
+  changes: readonly FirehoseChange[],
+  at?: number,
+): Promise<void> {
+  const res = await fetch(`${mock.url}/__admin/firehose`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      objectType: 'contacts',
+      inputs: changes.map((c) => ({ fields: {}, ...c })),
+      ...(at === undefined ? {} : { at }),
+    }),
+  });
+  if (!res.ok) throw new Error(`firehose answered ${res.status}: ${await res.text()}`);
+}

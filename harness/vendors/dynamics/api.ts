@@ -26,6 +26,7 @@ import {
   WEBHOOK_KEY_HEADER,
 } from './fields.js';
 import { DATAVERSE_API_PATH } from './profile.js';
+import { dynamicsRecords } from './records.js';
 
 const MESSAGES: Readonly<Record<EventAction, string>> = {
   create: 'Create',
@@ -113,6 +114,7 @@ export function dynamicsApi(connection: ApiConnection): CrmApi {
   }
 
   return {
+    ...dynamicsRecords({ ...base, headers: odata }),
     checkAccess: () => checkDataverseAccess(request),
     probe: () => probeDataverse(createRawClient({ ...base, headers: odata })),
 

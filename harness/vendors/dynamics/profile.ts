@@ -26,6 +26,34 @@ export const SERVICE_PROTECTION_CODES = {
 } as const;
 
 /**
+ * How long a change-tracking delta token stays usable: the organization's
+ * ExpireChangeTrackingInDays, 30 days by default (Learn's change-tracking page since its
+ * 12/2022 revision; it said 90 before). Read through a mirror of the docs commit, so secondary.
+ */
+export const CHANGE_TRACKING_RETENTION: Documented<number> = {
+  value: 30 * 86_400_000,
+  source: `${LEARN}/use-change-tracking-synchronize-data-external-systems`,
+  confidence: 'secondary',
+};
+
+/**
+ * An expired delta token: ExpiredVersionStamp, -2147204270. The code and message are what
+ * RetrieveEntityChanges callers see (public client code quoting the fault); that the Web API
+ * answers a delta link with them as a 400 OData error is unverified.
+ */
+export const EXPIRED_VERSION_STAMP = {
+  code: '0x80044352',
+  message: 'Version stamp associated with the client has expired. Please perform a full sync.',
+} as const;
+
+/** The largest page Dataverse returns (odata.maxpagesize above it is capped; unverified). */
+export const MAX_PAGE_SIZE: Documented<number> = {
+  value: 5000,
+  source: `${LEARN}/webapi/query/page-results`,
+  confidence: 'unverified',
+};
+
+/**
  * Microsoft Dynamics 365 / Dataverse Web API facts (shared/vendors.md §5), each with its
  * source and confidence. Auth: a Microsoft Entra ID bearer token from the client-credentials
  * flow with scope `https://<org>.crm.dynamics.com/.default`; security roles, not OAuth scopes,

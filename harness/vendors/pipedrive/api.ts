@@ -13,6 +13,7 @@ import { checkPipedriveAccess } from './access.js';
 import type { CustomFieldKeys } from './field-keys.js';
 import { CUSTOM_CANONICAL_FIELDS, eventObjectOf, type PersonWriteBody, toPersonBody } from './fields.js';
 import { PROBE_PATH, probeResult } from './probe.js';
+import { pipedriveRecords } from './records.js';
 
 /** The Basic user name poc puts on its webhooks unless `settings.webhookUser` says otherwise. */
 export const DEFAULT_WEBHOOK_USER = 'poc';
@@ -131,6 +132,8 @@ export function pipedriveApi(connection: ApiConnection, keys: CustomFieldKeys): 
   }
 
   return {
+    ...pipedriveRecords(request, customKeys),
+
     async batchUpsert(objectType, inputs): Promise<BatchUpsertResult> {
       if (objectType !== 'contacts') {
         throw new PocError(

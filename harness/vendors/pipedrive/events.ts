@@ -22,6 +22,8 @@ export interface PipedriveWebhookMeta {
   change_source?: string;
   is_bulk_edit?: boolean;
   permitted_user_ids?: string[];
+  /** On the delete of the person a merge removed: the id of the person it was merged into. */
+  merged_to_id?: string;
 }
 
 /** One webhooks v2 delivery: exactly one event per POST. */

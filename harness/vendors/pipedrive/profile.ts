@@ -62,6 +62,11 @@ export const pipedriveProfile: VendorProfile = {
     source: 'https://developers.pipedrive.com/docs/api/v1/Persons (search, then POST or PATCH)',
     confidence: 'secondary',
   },
+  mergesRecords: {
+    value: true,
+    source: 'https://developers.pipedrive.com/docs/api/v1/Persons#mergePersons',
+    confidence: 'verified',
+  },
   rateLimits: [
     // Listed first on purpose: scenarios pace on the first short-window limit, and every upsert
     // (batchMax 1) costs one search, so the search limit is the one an upsert storm meets first.

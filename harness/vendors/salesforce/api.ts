@@ -10,9 +10,11 @@ import type {
   SubscriptionRequest,
 } from '../types.js';
 import { checkSalesforceAccess } from './access.js';
+import { salesforceChangeFeed } from './cdc-feed.js';
 import { EXTERNAL_ID_FIELD, sobjectOf, toSalesforceField, toSalesforceFields } from './fields.js';
 import { probeResult } from './limits.js';
 import { SALESFORCE_API_VERSION } from './profile.js';
+import { salesforceRecords } from './records.js';
 
 /** One entry of a collection upsert's answer, in request order. */
 interface CollectionResult {
@@ -44,6 +46,9 @@ export function salesforceApi(connection: ApiConnection): CrmApi {
   const once = createRawClient(clientOptions);
 
   return {
+    ...salesforceRecords(request, DATA),
+    changeFeed: salesforceChangeFeed(clientOptions),
+
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
       const sobject = sobjectOf(objectType);
       const res = await request(

@@ -113,6 +113,11 @@ export const salesforceProfile: VendorProfile = {
     source: `${REST}/resources_composite_sobjects_collections_upsert.htm`,
     confidence: 'verified',
   },
+  mergesRecords: {
+    value: true,
+    source: 'https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_merge.htm',
+    confidence: 'verified',
+  },
   rateLimits: [
     {
       // Enterprise Edition base allocation; each licence adds more (1,000 per Salesforce licence [S]).

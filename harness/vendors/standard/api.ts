@@ -10,6 +10,7 @@ import type {
 } from '../types.js';
 import { CONTACT_EVENT_TYPES, toContactWrite } from './fields.js';
 import { probeResult } from './probe.js';
+import { standardRecords } from './records.js';
 import { canonicalSecret, secretKey } from './signature.js';
 
 /*
@@ -24,10 +25,27 @@ import { canonicalSecret, secretKey } from './signature.js';
  *   429 with `Retry-After` (seconds) and code `rate_limited`.
  * - Contact: `{id, external_id, email, first_name, last_name, phone, custom_fields, created_at,
  *   updated_at}`; `custom_fields` holds any other string field (poc_seq lives there).
- *   GET    /v1/contacts?limit=1..100 (50)&cursor=&updated_since=<ISO>  -> {data, next_cursor|null}
+ *   `updated_at` is the last change by the CRM's clock, ISO 8601 to the millisecond; the webhook
+ *   `timestamp` of that change is the same instant.
  *   POST   /v1/contacts -> 201 contact;  GET | PATCH | DELETE (204) /v1/contacts/{id}
+ * - Lists: `{data, next_cursor}`; `limit` 1..1000 (default 100). `next_cursor` is opaque (a
+ *   keyset position, not an offset) and null on the last page; pass it back as `cursor` with the
+ *   same query. A cursor from another query is 400 `invalid_parameter`. Writes during paging
+ *   never make a list skip a record that matched before it started.
+ *   GET    /v1/contacts?limit=&cursor=  -> every contact, ascending by id.
+ *   GET    /v1/contacts?modified_since=<ISO>&limit=&cursor=  -> contacts with updated_at >=
+ *          modified_since, ascending by updated_at, ties by id; a contact written while the
+ *          client pages moves to the end and is listed again. `updated_since` is its earlier name.
+ *   GET    /v1/contacts/deleted?since=<ISO>&limit=&cursor=  -> tombstones
+ *          `{id, external_id, deleted_at}` with deleted_at >= since (all when absent), ascending by
+ *          deleted_at, ties by id; kept 90 days after deleted_at.
+ *   Catching up after missed webhooks: modified_since from the last change applied, then
+ *   /deleted from the same time; the CRM has no replay API.
  *   POST   /v1/contacts/batch-upsert {contacts: [{external_id, ...}]} (at most 100, matched by
  *          external_id, case-insensitive) -> {created, updated, data}
+ * - Webhooks: `contact.created`, `contact.updated`, `contact.deleted`, each `{type, timestamp,
+ *   data}` with `data` the full contact as it stands after the change (as it last stood, for a
+ *   delete). No merges, so no merge event.
  * - Webhook endpoints (the spec's "endpoint management API"):
  *   POST   /v1/webhook-endpoints {url, events: ["contact.updated", ...], secret?} -> 201
  *          {id, url, events, secret, disabled, created_at}. The client may bring its own `whsec_`
@@ -73,6 +91,8 @@ export function standardApi(connection: ApiConnection): CrmApi {
   const once = createRawClient(clientOptions);
 
   return {
+    ...standardRecords(request),
+
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
       if (objectType !== 'contacts') {
         throw new PocError('POC_ERR_NOT_SUPPORTED', `batchUpsert: the standard CRM only has contacts`);

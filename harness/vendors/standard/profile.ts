@@ -81,3 +81,33 @@ export const STANDARD_DELIVERY_RULES = {
     confidence: 'verified',
   },
 } as const;
+
+/**
+ * How the API lets a client catch up after missing webhooks. The CRM has no replay API (see
+ * `webhooks.replay`), so recovery is a modified-since backfill plus the deleted list; this is
+ * poc's reference design for both, documented in api.ts and served by the mock.
+ */
+export const STANDARD_RECOVERY_RULES = {
+  /** Largest `limit` on the three list endpoints; above it is 400 `invalid_parameter`. */
+  pageMax: { value: 1000, source: `${API_DOC} (GET /v1/contacts, limit)`, confidence: 'unverified' },
+  /** `limit` when the client sends none. */
+  pageDefault: { value: 100, source: `${API_DOC} (GET /v1/contacts, limit)`, confidence: 'unverified' },
+  /**
+   * `modified_since` lists contacts with `updated_at >= modified_since`, ascending by
+   * `updated_at`, ties by id: a keyset order, so a cursor stays correct while writes go on (a
+   * contact written during paging moves to the end and is listed again, never skipped).
+   */
+  modifiedSinceOrder: {
+    value: 'updated_at asc, id asc',
+    source: `${API_DOC} (GET /v1/contacts?modified_since=)`,
+    confidence: 'unverified',
+  },
+  /** `updated_at`, `deleted_at` and the webhook `timestamp` share one clock, to the millisecond. */
+  clockPrecisionMs: { value: 1, source: `${API_DOC} (Contact)`, confidence: 'unverified' },
+  /** How long a deleted contact stays in GET /v1/contacts/deleted, counted from its deleted_at. */
+  tombstoneRetentionMs: {
+    value: 90 * 86_400_000,
+    source: `${API_DOC} (GET /v1/contacts/deleted)`,
+    confidence: 'unverified',
+  },
+} as const;

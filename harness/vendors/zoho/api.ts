@@ -3,6 +3,7 @@ import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, Subscriptio
 import { checkZohoAccess } from './access.js';
 import { toZohoFields, WATCH_EVENT_SUFFIX, ZOHO_DUPLICATE_CHECK_FIELD, zohoModule } from './fields.js';
 import { ZOHO_PROBE_PATH, zohoProbeResult } from './probe.js';
+import { zohoRecords } from './records.js';
 
 /** Zoho's per-record result inside `data[]` (shared/vendors.md §4.2). */
 interface RecordResult {
@@ -74,6 +75,8 @@ export function zohoApi(connection: ApiConnection): CrmApi {
     async probe() {
       return zohoProbeResult(await once('contacts.probe', 'GET', ZOHO_PROBE_PATH));
     },
+
+    ...zohoRecords(clientOptions),
   };
 }
 

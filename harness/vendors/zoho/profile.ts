@@ -93,6 +93,34 @@ export const ZOHO_FACTS = {
     source: 'public integration code quoting a captured Zoho notification (2026); Zoho docs silent',
     confidence: 'unverified',
   } satisfies Documented<string>,
+  /**
+   * Deleted records stay in the recycle bin this long, then are deleted for good; the deleted
+   * records list (`GET /{module}/deleted?type=all`) names both kinds.
+   */
+  recycleBinRetentionMs: {
+    value: 60 * 86_400_000,
+    source: 'https://www.zoho.com/crm/help/miscellaneous/recycle-bin.html',
+    confidence: 'verified',
+  } satisfies Documented<number>,
+  /**
+   * `GET /{module}/deleted` takes type, page and per_page (no page_token) and If-Modified-Since
+   * (the SDK's GetDeletedRecordsParam / GetDeletedRecordsHeader). Its order is not documented:
+   * the mock lists the newest deletion first.
+   */
+  deletedListOrder: {
+    value: 'deleted_time desc',
+    source: `${DOCS}/get-deleted-records.html`,
+    confidence: 'unverified',
+  } satisfies Documented<string>,
+  /**
+   * Whether If-Modified-Since includes records modified in that very second is not documented;
+   * the mock follows HTTP's "modified after" and the adapter asks from one second earlier.
+   */
+  ifModifiedSinceExclusive: {
+    value: true,
+    source: `${DOCS}/get-records.html`,
+    confidence: 'unverified',
+  } satisfies Documented<boolean>,
   /** No X-RateLimit-* headers are documented; a 429 carries code TOO_MANY_REQUESTS. */
   overLimitCode: {
     value: 'TOO_MANY_REQUESTS',

@@ -13,6 +13,7 @@ interface BayeuxMessage {
   clientId?: unknown;
   id?: unknown;
   subscription?: unknown;
+  advice?: { timeout?: unknown };
   ext?: { replay?: Record<string, unknown> };
 }
 
@@ -92,9 +93,16 @@ export function registerCometdRoutes(app: FastifyInstance, mock: SalesforceMock)
     switch (channel) {
       case '/meta/connect': {
         // Held until an event arrives or the long-poll times out, unless other messages ride along.
-        if (client.queue.length === 0 && alone) {
+        // A client may ask for a shorter hold in its own advice (Bayeux 1.0 §5.2: CometD sends
+        // its first connect with {timeout: 0} to be answered at once).
+        const asked = m.advice?.timeout;
+        const holdMs =
+          typeof asked === 'number' && Number.isFinite(asked) && asked >= 0
+            ? Math.min(asked, timeoutMs)
+            : timeoutMs;
+        if (client.queue.length === 0 && alone && holdMs > 0) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, timeoutMs);
+            const timer = setTimeout(resolve, holdMs);
             client.wake = () => {
               clearTimeout(timer);
               resolve();

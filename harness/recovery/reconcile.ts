@@ -1,0 +1,187 @@
+import type { LocalStore } from '../pipeline/local-store.js';
+import type { Db } from '../pipeline/sqlite.js';
+import type { CrmApi, RecordState } from '../vendors/types.js';
+
+/** The canonical fields reconcile compares: what every adapter reads back from its vendor. */
+export const RECONCILED_FIELDS = ['email', 'firstname', 'lastname', 'phone'] as const;
+
+export type DriftKind = 'missing' | 'extra' | 'stale' | 'conflict' | 'duplicate';
+
+export interface DriftSample {
+  readonly kind: DriftKind;
+  readonly id: string;
+  /** Which fields differ and how (values are the vendor's data, not secrets). */
+  readonly detail: string;
+}
+
+export interface ReconcileReport {
+  /** Records in the vendor's snapshot (each counted once). */
+  readonly vendorRecords: number;
+  /** Live local records compared with it. */
+  readonly localRecords: number;
+  readonly matched: number;
+  /** Live at the vendor, absent or deleted locally. */
+  readonly missing: number;
+  /** Live locally, absent at the vendor. */
+  readonly extra: number;
+  /** Fields differ and the vendor's state is the newer one. */
+  readonly stale: number;
+  /** Fields differ but the local value is newer than the snapshot: kept (last writer wins). */
+  readonly conflicts: number;
+  /** Records the snapshot handed back more than once: a pagination defect at the vendor. */
+  readonly duplicates: number;
+  /** Missing, stale and extra records fixed from the snapshot (with repair). */
+  readonly repaired: number;
+  readonly pages: number;
+  readonly durationMs: number;
+  /** The first few drifted records of each kind, so a person can look them up. */
+  readonly samples: readonly DriftSample[];
+}
+
+export interface ReconcileOptions {
+  /** Make the local store match the snapshot (missing and stale applied, extras deleted). */
+  readonly repair?: boolean;
+  readonly fields?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly onPage?: (records: number) => void;
+  /** Drifted records kept per kind for the report. */
+  readonly samplesPerKind?: number;
+}
+
+type Counts = Record<DriftKind | 'matched' | 'repaired', number>;
+
+/**
+ * Compares the local store with a full snapshot of the vendor, read through its cursor
+ * pagination, field by field. Memory stays flat whatever the size: the ids seen so far live in
+ * a temporary SQLite table, not in a JavaScript set, and extras are found by one anti-join.
+ */
+export async function reconcile(
+  api: CrmApi,
+  store: LocalStore,
+  db: Db,
+  objectType: string,
+  options: ReconcileOptions = {},
+): Promise<ReconcileReport> {
+  const started = Date.now();
+  const fields = options.fields ?? RECONCILED_FIELDS;
+  const perKind = options.samplesPerKind ?? 5;
+  const counts: Counts = {
+    missing: 0,
+    extra: 0,
+    stale: 0,
+    conflict: 0,
+    duplicate: 0,
+    matched: 0,
+    repaired: 0,
+  };
+  const samples: DriftSample[] = [];
+  const note = (kind: DriftKind, id: string, detail: string) => {
+    counts[kind]++;
+    if (samples.filter((s) => s.kind === kind).length < perKind) samples.push({ kind, id, detail });
+  };
+
+  db.exec(
+    'DROP TABLE IF EXISTS temp.reconcile_seen; CREATE TEMP TABLE reconcile_seen (object_id TEXT PRIMARY KEY) WITHOUT ROWID',
+  );
+  const markSeen = db.prepare('INSERT OR IGNORE INTO temp.reconcile_seen (object_id) VALUES (?)');
+
+  const compare = (r: RecordState, readAt: number) => {
+    if (markSeen.run(r.id).changes === 0) {
+      note('duplicate', r.id, 'handed back twice by the snapshot pagination');
+      return;
+    }
+    const local = store.read(r.id);
+    if (!local || local.deletedAt !== null) {
+      if (local?.deletedAt != null && local.deletedAt > readAt) {
+        note('conflict', r.id, 'deleted locally after the snapshot was read: kept deleted');
+        return;
+      }
+      note('missing', r.id, local ? 'deleted locally, live at the vendor' : 'never reached the local store');
+      if (options.repair) repair(r, readAt);
+      return;
+    }
+    const differing: string[] = [];
+    let localNewer = false;
+    for (const name of fields) {
+      const theirs = r.fields[name] ?? '';
+      const mine = local.fields.get(name);
+      if ((mine?.value ?? '') === theirs) continue;
+      differing.push(`${name}: local "${mine?.value ?? ''}" vendor "${theirs}"`);
+      if (mine && mine.occurredAt > readAt) localNewer = true;
+    }
+    if (differing.length === 0) counts.matched++;
+    else if (localNewer) note('conflict', r.id, `local newer, kept: ${differing.join('; ')}`);
+    else {
+      note('stale', r.id, differing.join('; '));
+      if (options.repair) repair(r, readAt);
+    }
+  };
+  const repair = (r: RecordState, readAt: number) => {
+    // Cleared vendor fields come back as empty values, so a stale local value cannot survive.
+    const full: Record<string, string> = Object.fromEntries(fields.map((f) => [f, '']));
+    if (store.applyState({ deleted: false, ...r, fields: { ...full, ...r.fields } }, readAt) !== 'unchanged')
+      counts.repaired++;
+  };
+
+  let pages = 0;
+  let vendorRecords = 0;
+  let cursor: string | undefined;
+  do {
+    options.signal?.throwIfAborted();
+    const page = await api.listRecords(objectType, cursor);
+    const readAt = Date.now();
+    store.transaction(() => {
+      for (const r of page.records) compare(r, readAt);
+    });
+    pages++;
+    vendorRecords += page.records.length;
+    options.onPage?.(vendorRecords);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+
+  // Live locally, absent from the snapshot; records that appeared after it started are not extra.
+  const extras = db.prepare<[number, string, number], { object_id: string }>(
+    `SELECT object_id FROM records WHERE deleted_at IS NULL AND last_occurred_at <= ? AND object_id > ?
+       AND object_id NOT IN (SELECT object_id FROM temp.reconcile_seen) ORDER BY object_id LIMIT ?`,
+  );
+  const finished = Date.now();
+  let after = '';
+  for (;;) {
+    const rows = extras.all(started, after, 1000);
+    if (rows.length === 0) break;
+    store.transaction(() => {
+      for (const { object_id } of rows) {
+        note('extra', object_id, 'live locally, absent at the vendor');
+        if (
+          options.repair &&
+          store.applyState({ deleted: true, id: object_id, deletedAt: finished }, finished) === 'deleted'
+        )
+          counts.repaired++;
+      }
+    });
+    after = (rows.at(-1) as { object_id: string }).object_id;
+  }
+  const localRecords = (
+    db.prepare('SELECT count(*) AS n FROM records WHERE deleted_at IS NULL').get() as { n: number }
+  ).n;
+  db.exec('DROP TABLE temp.reconcile_seen');
+  return {
+    vendorRecords: vendorRecords - counts.duplicate,
+    localRecords,
+    matched: counts.matched,
+    missing: counts.missing,
+    extra: counts.extra,
+    stale: counts.stale,
+    conflicts: counts.conflict,
+    duplicates: counts.duplicate,
+    repaired: counts.repaired,
+    pages,
+    durationMs: Date.now() - started,
+    samples,
+  };
+}
+
+/** Drift a person must act on: everything but conflicts, which last-writer-wins resolved. */
+export function driftCount(r: ReconcileReport): number {
+  return r.missing + r.extra + r.stale + r.duplicates;
+}

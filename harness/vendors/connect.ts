@@ -1,0 +1,54 @@
+import type { RequestBudget } from '../pipeline/outbound/budget.js';
+import { ClientRateLimiter } from '../pipeline/outbound/rate-limit.js';
+import type { Target } from '../targets/types.js';
+import type { PipelineMetrics } from '../telemetry/metrics.js';
+import type { CrmApi, RateLimitFact } from './types.js';
+
+/** What a run's API calls cost, counted as they happen (never per call stored). */
+export interface ApiCounters {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
+
+/** The documented limit of a minute or less that allows the fewest requests per second. */
+export function tightestShortLimit(limits: readonly RateLimitFact[]): RateLimitFact | undefined {
+  const perSecond = (l: RateLimitFact) => l.requests / l.windowMs;
+  return limits.filter((l) => l.windowMs <= 60_000).sort((a, b) => perSecond(a) - perSecond(b))[0];
+}
+
+/**
+ * The run's client for the vendor API: the run's budget, metrics per call, and one rate limiter
+ * shared by every caller at 90 % of the tightest documented short-window limit, so retries and
+ * set-up calls cannot push the run over it.
+ */
+export function connectApi(
+  target: Target,
+  ctx: { readonly signal: AbortSignal; readonly budget?: RequestBudget; readonly metrics?: PipelineMetrics },
+): { api: CrmApi; counters: ApiCounters } {
+  const counters: ApiCounters = { requests: 0, retries: 0, rateLimited: 0 };
+  const shortLimit = tightestShortLimit(target.vendor.profile.rateLimits.map((l) => l.value));
+  const limiter = shortLimit
+    ? new ClientRateLimiter(
+        (shortLimit.requests / shortLimit.windowMs) * 1000 * 0.9,
+        Math.max(1, Math.floor(shortLimit.requests * 0.1)),
+      )
+    : undefined;
+  const api = target.vendor.api({
+    ...(limiter ? { limiter } : {}),
+    baseUrl: target.baseUrl,
+    token: target.credentials.token,
+    webhookSecret: target.credentials.webhookSecret,
+    signal: ctx.signal,
+    settings: target.settings,
+    ...(ctx.budget ? { budget: ctx.budget } : {}),
+    onCall: (call) => {
+      counters.requests++;
+      counters.retries += call.retries;
+      if (call.status === 429) counters.rateLimited++;
+      ctx.metrics?.apiCalls.inc({ operation: call.operation, status: String(call.status) });
+      if (call.retries > 0) ctx.metrics?.apiRetries.inc({ operation: call.operation }, call.retries);
+    },
+  });
+  return { api, counters };
+}
