@@ -110,7 +110,7 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     .option('--grace <time>', 'how long to wait for late deliveries after the load stops', '30s')
     .option(
       '--time-scale <n>',
-      'mock only: run the vendor’s clock n times faster (retry schedule, simulated outages); default 100, replay-backfill 3600',
+      'mock only: run the vendor’s clock n times faster (retry schedule, simulated outages); default 100, replay-backfill 600',
       positiveNumber('--time-scale'),
     )
     .option(

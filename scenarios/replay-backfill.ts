@@ -163,8 +163,9 @@ export const replayBackfill: Scenario<ReplayBackfillOptions> = {
   summary:
     'Miss events on purpose (receiver down), recover with the vendor’s replay or a backfill, reconcile against a full snapshot.',
   receivesWebhooks: true,
-  // An hour of vendor time per second: a day of retries in 24 s, a 10-minute outage in 0.2 s.
-  defaultTimeScale: 3600,
+  // Ten minutes of vendor time per second: a 10-minute outage lasts 1 s, long enough for the
+  // vendor's delivery queue to attempt (and fail) what it held, as it would in a real outage.
+  defaultTimeScale: 600,
   findingKeys: Object.keys(FINDING_UNITS),
   options: replayBackfillOptions,
 
@@ -261,8 +262,8 @@ export const replayBackfill: Scenario<ReplayBackfillOptions> = {
     const outageEndReal = Date.now();
     const refused = ctx.pipeline.refusedWhileDown - refused0;
 
-    // 4. The vendor's own retries, until deliveries stay quiet for a while (3 s at most: three
-    // hours of vendor time at the default scale) or its documented schedule is over, within
+    // 4. The vendor's own retries, until deliveries stay quiet for a while (3 s at most: half an
+    // hour of vendor time at the default scale) or its documented schedule is over, within
     // --grace. Retries that come later are harmless: last writer wins.
     const eventsAtReopen = watch.events;
     const retrySpan = profile.webhooks.retry.value.delaysMs.reduce((a, b) => a + b, 0) / timeScale;
@@ -319,13 +320,14 @@ export const replayBackfill: Scenario<ReplayBackfillOptions> = {
     if (!replay) {
       const progress = (t: RecoveryTally) =>
         ctx.progress({ phase: 'backfill', done: t.fetched, total: t.fetched, detail: `${t.pages} pages` });
+      backfill = await measured(phases, 'modified-since backfill', counters, () =>
+        backfillModified(api, ctx.pipeline.store, OBJECT, watermark, { signal, onPage: progress }),
+      );
+      // After the modified pages, so records deleted while they were paged are listed too.
       deletedBackfill = await measured(phases, 'deleted list', counters, () =>
         backfillDeleted(api, ctx.pipeline.store, OBJECT, watermark, { signal, onPage: progress }),
       );
       if (!deletedBackfill) phases.pop();
-      backfill = await measured(phases, 'modified-since backfill', counters, () =>
-        backfillModified(api, ctx.pipeline.store, OBJECT, watermark, { signal, onPage: progress }),
-      );
       if (!deletedBackfill)
         notes.push(
           `${profile.name} lists no deleted records: deletions missed in the outage are found by reconcile`,

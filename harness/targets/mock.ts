@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PocError } from '../errors.js';
 import { readSecret } from '../secrets.js';
-import type { RecordInput, VendorAdapter } from '../vendors/types.js';
+import type { VendorAdapter } from '../vendors/types.js';
 import type { FirehoseInput, MockAdmin, Target } from './types.js';
 
 export interface MockTargetOptions {
