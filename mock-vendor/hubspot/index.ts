@@ -41,14 +41,27 @@ export const hubspotMockProfile: MockProfile = {
       delivery: mock.engine,
       objectTypes: OBJECT_TYPES,
       faultResponse: (kind) => HUBSPOT_FAULTS[kind],
+      supportsMerge: true,
       firehose(objectType, inputs, now) {
+        const type = objectType as ObjectType;
+        // Deletes and merges name records by external id (the email); unknown ones are skipped.
+        const idOf = (externalId: string) => mock.store(type).findBy(HUBSPOT_ID_PROPERTY, externalId)?.id;
         for (const input of inputs) {
-          mock.upsert(
-            objectType as ObjectType,
-            { id: input.externalId, idProperty: HUBSPOT_ID_PROPERTY, properties: { ...input.fields } },
-            'CRM',
-            now,
-          );
+          if (input.deleted) {
+            const id = idOf(input.externalId);
+            if (id !== undefined) mock.archive(type, id, now);
+          } else if (input.mergeInto !== undefined) {
+            const loser = idOf(input.externalId);
+            const winner = idOf(input.mergeInto);
+            if (loser !== undefined && winner !== undefined) mock.merge(type, winner, loser, now);
+          } else {
+            mock.upsert(
+              type,
+              { id: input.externalId, idProperty: HUBSPOT_ID_PROPERTY, properties: { ...input.fields } },
+              'CRM',
+              now,
+            );
+          }
         }
       },
     };

@@ -21,6 +21,20 @@ export interface UpsertOutcome {
   created: boolean;
 }
 
+/** An archived record as `GET /crm/v3/objects/{type}?archived=true` lists it. */
+export interface ArchivedRecord {
+  readonly record: MockRecord;
+  readonly archivedAt: number;
+}
+
+/** The record a merge made, and the ids it took the place of. */
+export interface MergeOutcome {
+  readonly record: MockRecord;
+  readonly primaryObjectId: string;
+  readonly mergedObjectId: string;
+  readonly propertiesMoved: number;
+}
+
 /** The state of one emulated HubSpot portal: records, limits, webhook settings and delivery. */
 export class HubspotMock {
   readonly records = new Map<ObjectType, RecordStore>(
@@ -31,6 +45,14 @@ export class HubspotMock {
   readonly limiter: RequestLimiter;
   readonly searchLimiter: RollingWindowLimiter;
   readonly daily: DailyQuota;
+  /** Archived records per type, by id; HubSpot keeps them restorable for a while (settings). */
+  private readonly archived = new Map<ObjectType, Map<string, ArchivedRecord>>(
+    OBJECT_TYPES.map((t) => [t, new Map()]),
+  );
+  /** Ids that a merge replaced, pointing at the record that now answers for them. */
+  private readonly aliases = new Map<ObjectType, Map<string, string>>(
+    OBJECT_TYPES.map((t) => [t, new Map()]),
+  );
 
   constructor(
     readonly settings: HubspotMockSettings,
@@ -103,8 +125,76 @@ export class HubspotMock {
   archive(objectType: ObjectType, id: string, now: number): boolean {
     const removed = this.store(objectType).delete(id);
     if (!removed) return false;
+    this.archivedOf(objectType).set(id, { record: removed, archivedAt: now });
     for (const event of this.webhooks.deletionEvents(objectType, id, now)) this.engine.emit(event, id);
     return true;
+  }
+
+  /**
+   * Archived records in id order after `afterId`, as the archived list pages them. Those archived
+   * longer ago than the retention (by the wall clock) are gone for good.
+   */
+  listArchived(objectType: ObjectType, afterId: number, limit: number): ArchivedRecord[] {
+    const archived = this.archivedOf(objectType);
+    const horizon = Date.now() - this.settings.archivedRetentionMs;
+    for (const [id, a] of archived) if (a.archivedAt < horizon) archived.delete(id);
+    return [...archived.values()]
+      .filter((a) => Number(a.record.id) > afterId)
+      .sort((a, b) => Number(a.record.id) - Number(b.record.id))
+      .slice(0, limit);
+  }
+
+  /** The live record an id stands for, following the ids that merges replaced. */
+  resolve(objectType: ObjectType, id: string): MockRecord | undefined {
+    const store = this.store(objectType);
+    return store.get(id) ?? store.get(this.aliasesOf(objectType).get(id) ?? '');
+  }
+
+  /**
+   * HubSpot's merge of contacts and companies (developers.hubspot.com/changelog/
+   * updated-merge-functionality-for-contacts-and-companies): a NEW record with a new id takes
+   * both places; the primary's values are current and the other's fill what the primary lacks;
+   * both old ids keep answering with the new record. contact.merge goes out, then the new
+   * record's creation and propertyChange events, as for any new record (unverified: without
+   * them a subscriber cannot know the new record's values without reading it).
+   */
+  merge(objectType: ObjectType, primaryId: string, mergedId: string, now: number): MergeOutcome | undefined {
+    const store = this.store(objectType);
+    const primary = this.resolve(objectType, primaryId);
+    const merged = this.resolve(objectType, mergedId);
+    if (!primary || !merged || primary === merged) return undefined;
+    store.delete(primary.id);
+    store.delete(merged.id);
+    const moved = Object.keys(merged.properties).filter((p) => primary.properties[p] === undefined);
+    const { record } = store.create({ ...merged.properties, ...primary.properties }, now);
+    const aliases = this.aliasesOf(objectType);
+    for (const [old, target] of aliases) {
+      if (target === primary.id || target === merged.id) aliases.set(old, record.id);
+    }
+    aliases.set(primary.id, record.id);
+    aliases.set(merged.id, record.id);
+    const outcome = {
+      record,
+      primaryObjectId: primary.id,
+      mergedObjectId: merged.id,
+      propertiesMoved: moved.length,
+    };
+    for (const event of this.webhooks.mergeEvents(objectType, outcome, now))
+      this.engine.emit(event, record.id);
+    this.emit(objectType, { record, created: true, changed: Object.keys(record.properties) }, 'MERGE', now);
+    return outcome;
+  }
+
+  private archivedOf(objectType: ObjectType): Map<string, ArchivedRecord> {
+    const archived = this.archived.get(objectType);
+    if (!archived) throw new Error(`no archive for ${objectType}`);
+    return archived;
+  }
+
+  private aliasesOf(objectType: ObjectType): Map<string, string> {
+    const aliases = this.aliases.get(objectType);
+    if (!aliases) throw new Error(`no aliases for ${objectType}`);
+    return aliases;
   }
 
   private emit(

@@ -1,50 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MockRecord } from '../records.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
 import { hubspotError } from './errors.js';
-import { type HubspotMock, OBJECT_TYPES, type ObjectType, type UpsertInput } from './mock.js';
+import type { HubspotMock, UpsertInput } from './mock.js';
+import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
 import { invalidSearch, type SearchRequest, search } from './search.js';
-
-const DEFAULT_SEARCH_PROPERTIES = [
-  'createdate',
-  'email',
-  'firstname',
-  'hs_object_id',
-  'lastmodifieddate',
-  'lastname',
-];
-
-interface ObjectParams {
-  objectType: string;
-  id?: string;
-}
-
-function toApiObject(record: MockRecord) {
-  return {
-    id: record.id,
-    properties: {
-      ...record.properties,
-      hs_object_id: record.id,
-      createdate: new Date(record.createdAt).toISOString(),
-      lastmodifieddate: new Date(record.updatedAt).toISOString(),
-    },
-    createdAt: new Date(record.createdAt).toISOString(),
-    updatedAt: new Date(record.updatedAt).toISOString(),
-    archived: false,
-  };
-}
-
-function objectType(
-  req: FastifyRequest<{ Params: ObjectParams }>,
-  reply: FastifyReply,
-): ObjectType | undefined {
-  const type = OBJECT_TYPES.find((t) => t === req.params.objectType);
-  if (!type) {
-    void reply
-      .code(404)
-      .send(hubspotError('OBJECT_NOT_FOUND', `Unable to infer object type from: ${req.params.objectType}`));
-  }
-  return type;
-}
 
 function limitHeaders(mock: HubspotMock, reply: FastifyReply, now: number): void {
   const lies = mock.settings.headerLies;
@@ -162,23 +121,7 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     },
   );
 
-  app.get<{ Params: ObjectParams; Querystring: { limit?: string; after?: string } }>(
-    '/crm/v3/objects/:objectType',
-    async (req, reply) => {
-      const type = objectType(req, reply);
-      if (!type) return reply;
-      const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 10) || 10));
-      const after = Number(req.query.after ?? 0) || 0;
-      const page = mock.store(type).list(after, limit + 1);
-      const results = page.slice(0, limit).map(toApiObject);
-      const last = results.at(-1);
-      const next =
-        page.length > limit && last
-          ? { next: { after: last.id, link: `/crm/v3/objects/${type}?after=${last.id}` } }
-          : undefined;
-      return { results, ...(next ? { paging: next } : {}) };
-    },
-  );
+  registerHubspotRecordRoutes(app, mock);
 
   app.post<{ Params: ObjectParams; Body: SearchRequest }>(
     '/crm/v3/objects/:objectType/search',
@@ -188,34 +131,31 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const body = req.body ?? {};
       const invalid = invalidSearch(body);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
-      const { total, page, nextAfter } = search(mock.store(type).all(), body);
-      // Without `properties`, HubSpot returns a fixed default set (search-the-crm reference).
-      const wanted = body.properties?.length ? body.properties : DEFAULT_SEARCH_PROPERTIES;
+      const { total, page, nextAfter } = search(mock.store(type).all(), body, mock.settings.searchTies);
       return {
         total,
-        results: page.map((r) => {
-          const o = toApiObject(r);
-          const all: Record<string, string> = o.properties;
-          const properties = Object.fromEntries(
-            [...wanted, 'hs_object_id', 'createdate', 'lastmodifieddate'].map((p) => [p, all[p] ?? null]),
-          );
-          return { ...o, properties };
-        }),
+        results: page.map((r) => toApiObjectWith(r, body.properties ?? [])),
         ...(nextAfter ? { paging: { next: { after: nextAfter } } } : {}),
       };
     },
   );
 
-  app.get<{ Params: ObjectParams; Querystring: { idProperty?: string } }>(
-    '/crm/v3/objects/:objectType/:id',
-    async (req, reply) => {
-      const type = objectType(req, reply);
-      if (!type) return reply;
-      const record = mock.store(type).findBy(req.query.idProperty ?? 'hs_object_id', req.params.id ?? '');
-      if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
-      return toApiObject(record);
-    },
-  );
+  // An id that a merge replaced answers with the merged record (changelog
+  // updated-merge-functionality-for-contacts-and-companies).
+  app.get<{
+    Params: ObjectParams;
+    Querystring: { idProperty?: string; properties?: string | string[] };
+  }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
+    const type = objectType(req, reply);
+    if (!type) return reply;
+    const idProperty = req.query.idProperty ?? 'hs_object_id';
+    const record =
+      idProperty === 'hs_object_id'
+        ? mock.resolve(type, req.params.id ?? '')
+        : mock.store(type).findBy(idProperty, req.params.id ?? '');
+    if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
+    return toApiObjectWith(record, requestedProperties(req.query.properties));
+  });
 
   app.patch<{
     Params: ObjectParams;
@@ -224,7 +164,11 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
   }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
     const type = objectType(req, reply);
     if (!type) return reply;
-    const record = mock.store(type).findBy(req.query.idProperty ?? 'hs_object_id', req.params.id ?? '');
+    const idProperty = req.query.idProperty ?? 'hs_object_id';
+    const record =
+      idProperty === 'hs_object_id'
+        ? mock.resolve(type, req.params.id ?? '')
+        : mock.store(type).findBy(idProperty, req.params.id ?? '');
     if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
     return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
   });
@@ -305,7 +249,7 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const eventType = req.body?.eventType;
       if (
         typeof eventType !== 'string' ||
-        !/^(contact|company|deal)\.(creation|deletion|propertyChange)$/.test(eventType)
+        !/^(contact|company|deal)\.(creation|deletion|propertyChange|merge)$/.test(eventType)
       ) {
         return reply
           .code(400)

@@ -105,9 +105,15 @@ export function invalidSearch(req: SearchRequest): string | undefined {
 
 /**
  * Runs a CRM search: filter groups are OR-ed, filters within a group AND-ed; sorted by the first
- * sort (default hs_object_id ascending); paged by an offset `after`, capped at 10,000 results.
+ * sort (default hs_object_id ascending), equal values in id order (`ties`: HubSpot does not
+ * document its tie order, so tests can turn it around); paged by an offset `after`, capped at
+ * 10,000 results.
  */
-export function search(records: Iterable<MockRecord>, req: SearchRequest) {
+export function search(
+  records: Iterable<MockRecord>,
+  req: SearchRequest,
+  ties: 'id' | 'id-descending' = 'id',
+) {
   const groups = (req.filterGroups ?? []).filter((g) => (g.filters ?? []).length > 0);
   const query = req.query?.toLowerCase();
   const hits: { record: MockRecord; values: Record<string, string> }[] = [];
@@ -121,9 +127,10 @@ export function search(records: Iterable<MockRecord>, req: SearchRequest) {
   const sort = req.sorts?.[0];
   const key = typeof sort === 'string' ? sort.replace(/^-/, '') : (sort?.propertyName ?? 'hs_object_id');
   const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
+  const tie = ties === 'id' ? 1 : -1;
   hits.sort((a, b) => {
-    const c = compare(a.values[key] ?? '', b.values[key] ?? '') || compare(a.record.id, b.record.id);
-    return descending ? -c : c;
+    const c = compare(a.values[key] ?? '', b.values[key] ?? '');
+    return (descending ? -c : c) || tie * compare(a.record.id, b.record.id);
   });
   const limit = req.limit ?? 10;
   const offset = Number(req.after ?? 0);

@@ -68,6 +68,33 @@ export class HubspotWebhooks {
       .map((sub) => ({ ...this.baseEvent(sub, objectId, 'CRM', now), changeFlag: 'DELETED' }));
   }
 
+  /**
+   * contact.merge as the changelog new-subscription-types-for-webhooks describes it:
+   * primaryObjectId, mergedObjectIds, newObjectId, numberOfPropertiesMoved. objectId carries the
+   * primary's id as third-party fixtures show (unverified in HubSpot's own docs).
+   */
+  mergeEvents(
+    objectType: string,
+    merge: {
+      record: { id: string };
+      primaryObjectId: string;
+      mergedObjectId: string;
+      propertiesMoved: number;
+    },
+    now: number,
+  ): HubspotEvent[] {
+    const type = `${eventPrefix(objectType)}.merge`;
+    return this.subscriptions
+      .filter((s) => s.active && s.eventType === type)
+      .map((sub) => ({
+        ...this.baseEvent(sub, merge.primaryObjectId, 'CRM', now),
+        primaryObjectId: Number(merge.primaryObjectId),
+        mergedObjectIds: [Number(merge.mergedObjectId)],
+        newObjectId: Number(merge.record.id),
+        numberOfPropertiesMoved: merge.propertiesMoved,
+      }));
+  }
+
   private event(
     sub: Subscription,
     change: PropertyChange,

@@ -22,6 +22,16 @@ export interface HubspotMockSettings {
   scopes: readonly string[];
   /** CRM search has its own limit per token (4 requests/s, changelog crm-search-api-rate-limit-increase). */
   searchPerSecond: number;
+  /**
+   * How search orders records whose sort values are equal. HubSpot does not document it; id
+   * order by default, reversed by tests to prove a client does not depend on it.
+   */
+  searchTies: 'id' | 'id-descending';
+  /**
+   * How long an archived record stays restorable and in `?archived=true`: 90 days
+   * (knowledge.hubspot.com/records/restore-deleted-records; secondary, not in the API reference).
+   */
+  archivedRetentionMs: number;
   /** The short-window limiter; HubSpot's is a rolling ten-second window. Tests draw others. */
   rateLimit?: LimiterSpec;
   /** Make the limit headers lie (ground truth for the probe's honesty checks). */
@@ -44,6 +54,8 @@ export function defaultHubspotSettings(): HubspotMockSettings {
     retryDelaysMs: webhooks.retry.value.delaysMs,
     retryJitter: webhooks.retry.value.jitter,
     searchPerSecond: 4,
+    archivedRetentionMs: 90 * 86_400_000,
+    searchTies: 'id',
     scopes: ['contacts', 'companies', 'deals'].flatMap((o) => [
       `crm.objects.${o}.read`,
       `crm.objects.${o}.write`,

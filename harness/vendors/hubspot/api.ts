@@ -11,6 +11,7 @@ import type {
 } from '../types.js';
 import { numberHeader } from '../wire.js';
 import { HUBSPOT_ID_PROPERTY, subscriptionPrefix } from './fields.js';
+import { hubspotRecords } from './records.js';
 
 interface BatchResponse {
   results?: { new?: boolean }[];
@@ -42,6 +43,8 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
   const appId = connection.settings?.appId ?? '1';
 
   return {
+    ...hubspotRecords(request),
+
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
       const res = await request(
         `${objectType}.batch_upsert`,
@@ -73,7 +76,11 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
       const prefix = subscriptionPrefix(subscription.objectType);
       const wanted: { eventType: string; propertyName?: string }[] = [];
       if (subscription.actions.includes('create')) wanted.push({ eventType: `${prefix}.creation` });
-      if (subscription.actions.includes('delete')) wanted.push({ eventType: `${prefix}.deletion` });
+      // A merge removes records too (both ids give way to a new record), and HubSpot tells of it
+      // only through .merge, not .deletion: a local copy that wants deletes needs both.
+      if (subscription.actions.includes('delete')) {
+        wanted.push({ eventType: `${prefix}.deletion` }, { eventType: `${prefix}.merge` });
+      }
       // HubSpot subscribes to property changes one property at a time.
       if (subscription.actions.includes('update')) {
         for (const field of subscription.fields)

@@ -15,6 +15,11 @@ export interface HubspotEvent {
   changeFlag?: string;
   propertyName?: string;
   propertyValue?: string;
+  /** contact.merge only (changelog new-subscription-types-for-webhooks). */
+  primaryObjectId?: number;
+  mergedObjectIds?: number[];
+  newObjectId?: number;
+  numberOfPropertiesMoved?: number;
 }
 
 const REQUIRED_NUMBERS = [
@@ -37,7 +42,7 @@ export function hubspotEventKey(
 }
 
 // Hand-written rather than a schema library: this runs for every event on the receiver's hot path.
-function toVendorEvent(raw: unknown, index: number): VendorEvent {
+function toVendorEvents(raw: unknown, index: number): VendorEvent[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new MalformedDeliveryError(`event [${index}] is not an object`);
   }
@@ -52,19 +57,61 @@ function toVendorEvent(raw: unknown, index: number): VendorEvent {
   }
   const h = e as unknown as HubspotEvent;
   const kind = h.subscriptionType.slice(h.subscriptionType.indexOf('.') + 1);
+  if (kind === 'merge') return mergeEvents(h);
   const hasValue = typeof h.propertyName === 'string' && typeof h.propertyValue === 'string';
   const fields: Record<string, string> = hasValue
     ? { [h.propertyName as string]: h.propertyValue as string }
     : {};
-  return {
-    key: hubspotEventKey(h),
-    objectId: String(h.objectId),
+  return [
+    {
+      key: hubspotEventKey(h),
+      objectId: String(h.objectId),
+      type: h.subscriptionType,
+      action: ACTIONS[kind] === 'update' && !hasValue ? undefined : ACTIONS[kind],
+      occurredAt: h.occurredAt,
+      attempt: h.attemptNumber,
+      fields,
+    },
+  ];
+}
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+/**
+ * A merge (changelog updated-merge-functionality-for-contacts-and-companies) puts a new record in
+ * place of the primary and the merged ones: each old id is a delete, the new one a create. The
+ * event carries ids only, so the new record's values come from a read, not from the event; when
+ * newObjectId is the primary (merges before that change) the primary is kept, ids only.
+ */
+function mergeEvents(h: HubspotEvent): VendorEvent[] {
+  const base = {
     type: h.subscriptionType,
-    action: ACTIONS[kind] === 'update' && !hasValue ? undefined : ACTIONS[kind],
     occurredAt: h.occurredAt,
     attempt: h.attemptNumber,
-    fields,
+    fields: {},
   };
+  const key = hubspotEventKey(h);
+  const merged: unknown = h.mergedObjectIds;
+  if (!isId(h.primaryObjectId) || !isId(h.newObjectId) || !Array.isArray(merged) || !merged.every(isId)) {
+    // Kept as a poison event rather than failing the batch: the other events are good.
+    return [{ ...base, key, objectId: String(h.objectId), action: undefined }];
+  }
+  const newId = h.newObjectId;
+  const gone = [...new Set([h.primaryObjectId, ...merged])].filter((id) => id !== newId);
+  return [
+    ...gone.map((id) => ({
+      ...base,
+      key: `${key}:gone:${id}`,
+      objectId: String(id),
+      action: 'delete' as const,
+    })),
+    {
+      ...base,
+      key: `${key}:into:${newId}`,
+      objectId: String(newId),
+      action: newId === h.primaryObjectId ? ('update' as const) : ('create' as const),
+    },
+  ];
 }
 
 const ACTIONS: Readonly<Record<string, EventAction>> = {
@@ -78,5 +125,5 @@ export function parseHubspotDelivery(body: Buffer): VendorEvent[] {
   const parsed = parseJsonBody(body);
   if (!Array.isArray(parsed)) throw new MalformedDeliveryError('body must be a JSON array of events');
   if (parsed.length === 0) throw new MalformedDeliveryError('body is an empty array');
-  return parsed.map(toVendorEvent);
+  return parsed.flatMap(toVendorEvents);
 }

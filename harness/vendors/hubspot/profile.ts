@@ -17,6 +17,11 @@ export const hubspotProfile: VendorProfile = {
     source: `${DOCS}/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts`,
     confidence: 'secondary',
   },
+  mergesRecords: {
+    value: true,
+    source: 'https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies',
+    confidence: 'secondary',
+  },
   rateLimits: [
     {
       value: {

@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
+import { hubspotError } from './errors.js';
+import { type HubspotMock, OBJECT_TYPES, type ObjectType } from './mock.js';
+
+export interface ObjectParams {
+  objectType: string;
+  id?: string;
+}
+
+/** The object type of the path, or HubSpot's 404 when it names none. */
+export function objectType(
+  req: FastifyRequest<{ Params: ObjectParams }>,
+  reply: FastifyReply,
+): ObjectType | undefined {
+  const type = OBJECT_TYPES.find((t) => t === req.params.objectType);
+  if (!type) {
+    void reply
+      .code(404)
+      .send(hubspotError('OBJECT_NOT_FOUND', `Unable to infer object type from: ${req.params.objectType}`));
+  }
+  return type;
+}
+
+/** The list's page size limit (shared/vendors.md §1.2: 100). */
+const LIST_MAX = 100;
+
+interface ListQuery {
+  limit?: string;
+  after?: string;
+  archived?: string;
+  properties?: string | string[];
+}
+
+function paging(type: string, query: ListQuery, lastId: string | undefined, more: boolean) {
+  if (!more || lastId === undefined) return {};
+  const archived = query.archived === 'true' ? '&archived=true' : '';
+  return { paging: { next: { after: lastId, link: `/crm/v3/objects/${type}?after=${lastId}${archived}` } } };
+}
+
+/** The list (live or archived, id order, `after` paging) and merge endpoints of CRM v3. */
+export function registerHubspotRecordRoutes(app: FastifyInstance, mock: HubspotMock): void {
+  app.get<{ Params: ObjectParams; Querystring: ListQuery }>(
+    '/crm/v3/objects/:objectType',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const limit = Math.min(LIST_MAX, Math.max(1, Number(req.query.limit ?? 10) || 10));
+      const after = Number(req.query.after ?? 0) || 0;
+      const properties = requestedProperties(req.query.properties);
+      if (req.query.archived === 'true') {
+        const page = mock.listArchived(type, after, limit + 1);
+        const results = page.slice(0, limit).map((a) => ({
+          ...toApiObjectWith(a.record, properties),
+          archived: true,
+          archivedAt: new Date(a.archivedAt).toISOString(),
+        }));
+        return { results, ...paging(type, req.query, results.at(-1)?.id, page.length > limit) };
+      }
+      const page = mock.store(type).list(after, limit + 1);
+      const results = page.slice(0, limit).map((r) => toApiObjectWith(r, properties));
+      return { results, ...paging(type, req.query, results.at(-1)?.id, page.length > limit) };
+    },
+  );
+
+  app.post<{ Params: ObjectParams; Body: { primaryObjectId?: unknown; objectIdToMerge?: unknown } }>(
+    '/crm/v3/objects/:objectType/merge',
+    async (req, reply) => {
+      const type = objectType(req, reply);
+      if (!type) return reply;
+      const primary = req.body?.primaryObjectId;
+      const toMerge = req.body?.objectIdToMerge;
+      if (typeof primary !== 'string' || typeof toMerge !== 'string') {
+        return reply
+          .code(400)
+          .send(hubspotError('VALIDATION_ERROR', 'primaryObjectId and objectIdToMerge are required strings'));
+      }
+      // Status and wording for unknown or identical ids are unverified; HubSpot's error shape is kept.
+      if (!mock.resolve(type, primary) || !mock.resolve(type, toMerge)) {
+        return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
+      }
+      const merged = mock.merge(type, primary, toMerge, Date.now());
+      if (!merged) {
+        return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'cannot merge an object with itself'));
+      }
+      return toApiObject(merged.record);
+    },
+  );
+}
