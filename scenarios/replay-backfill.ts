@@ -27,7 +27,7 @@ export const replayBackfillOptions = z.object({
     .number()
     .int()
     .positive()
-    .max(30 * DAY)
+    .max(365 * DAY)
     .default(600_000)
     .describe('how long the receiver is down'),
   changes: z.number().int().min(100).max(2_000_000).default(50_000).describe('changes in the history'),
@@ -291,7 +291,12 @@ export const replayBackfill: Scenario<ReplayBackfillOptions> = {
     const watermark = outageFrom - opts.overlapMs;
     let replay: RecoveryTally | undefined;
     let replayExpired: string | undefined;
-    if (feed && position !== undefined) {
+    if (feed && position === undefined) {
+      replayExpired = `${profile.name} retains no change from before the outage`;
+      notes.push(
+        `not replayable: the outage (${formatDuration(opts.outageMs)}) outlived the ${feed.kind} retention of ${formatDuration(feed.retentionMs.value)}: ${replayExpired}`,
+      );
+    } else if (feed && position !== undefined) {
       const outcome = await measured(
         phases,
         feed.kind === 'replay-id' ? 'replay' : 'delta link',

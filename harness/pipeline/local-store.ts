@@ -24,6 +24,14 @@ interface RecordRow {
   deleted_at: number | null;
 }
 
+interface JoinedRow {
+  object_id: string;
+  last_occurred_at: number;
+  deleted_at: number | null;
+  /** JSON: [[name, value, occurred_at], ...] */
+  properties: string;
+}
+
 interface PropertyRow {
   name: string;
   value: string;
@@ -42,6 +50,7 @@ export class LocalStore {
   private readonly getProperties;
   private readonly insertRecord;
   private readonly setRecordState;
+  private readonly getMany;
 
   constructor(private readonly db: Db) {
     db.exec(`
@@ -78,6 +87,14 @@ export class LocalStore {
     this.getProperties = db.prepare<[string], PropertyRow>(
       'SELECT name, value, occurred_at FROM record_properties WHERE object_id = ?',
     );
+    // One statement per page of ids (a JSON array): reconcile reads a million records this way.
+    // Properties come grouped as one JSON array per record: fewer rows to materialise.
+    this.getMany = db.prepare<[string], JoinedRow>(
+      `SELECT r.object_id, r.last_occurred_at, r.deleted_at,
+              (SELECT json_group_array(json_array(p.name, p.value, p.occurred_at))
+                 FROM record_properties p WHERE p.object_id = r.object_id) AS properties
+         FROM json_each(?) j JOIN records r ON r.object_id = j.value`,
+    );
     this.insertRecord = db.prepare(
       'INSERT INTO records (object_id, events_applied, last_occurred_at, deleted_at) VALUES (?, 0, ?, ?)',
     );
@@ -95,6 +112,19 @@ export class LocalStore {
       fields.set(p.name, { value: p.value, occurredAt: p.occurred_at });
     }
     return { lastOccurredAt: row.last_occurred_at, deletedAt: row.deleted_at, fields };
+  }
+
+  /** The local copies of many records at once; ids poc never heard of are absent. */
+  readMany(objectIds: readonly string[]): Map<string, LocalRecord> {
+    const out = new Map<string, LocalRecord>();
+    for (const row of this.getMany.all(JSON.stringify(objectIds))) {
+      const fields = new Map<string, LocalField>();
+      for (const [name, value, occurredAt] of JSON.parse(row.properties) as [string, string, number][]) {
+        fields.set(name, { value, occurredAt });
+      }
+      out.set(row.object_id, { lastOccurredAt: row.last_occurred_at, deletedAt: row.deleted_at, fields });
+    }
+    return out;
   }
 
   /**

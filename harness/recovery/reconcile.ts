@@ -1,6 +1,16 @@
-import type { LocalStore } from '../pipeline/local-store.js';
+import type { LocalRecord, LocalStore } from '../pipeline/local-store.js';
 import type { Db } from '../pipeline/sqlite.js';
-import type { CrmApi, RecordState } from '../vendors/types.js';
+import type { CrmApi, RecordPage, RecordState } from '../vendors/types.js';
+
+/** A page and when it was read (the vendor time its states are known to hold). */
+async function fetchPage(
+  api: CrmApi,
+  objectType: string,
+  cursor: string | undefined,
+): Promise<[RecordPage, number]> {
+  const page = await api.listRecords(objectType, cursor);
+  return [page, Date.now()];
+}
 
 /** The canonical fields reconcile compares: what every adapter reads back from its vendor. */
 export const RECONCILED_FIELDS = ['email', 'firstname', 'lastname', 'phone'] as const;
@@ -84,13 +94,26 @@ export async function reconcile(
     'DROP TABLE IF EXISTS temp.reconcile_seen; CREATE TEMP TABLE reconcile_seen (object_id TEXT PRIMARY KEY) WITHOUT ROWID',
   );
   const markSeen = db.prepare('INSERT OR IGNORE INTO temp.reconcile_seen (object_id) VALUES (?)');
+  const markPage = db.prepare(
+    'INSERT OR IGNORE INTO temp.reconcile_seen (object_id) SELECT value FROM json_each(?)',
+  );
 
-  const compare = (r: RecordState, readAt: number) => {
-    if (markSeen.run(r.id).changes === 0) {
+  /** Marks a page's ids seen; one statement unless the page repeats an id seen before. */
+  const markAll = (records: readonly RecordState[]): readonly RecordState[] => {
+    const ids = records.map((r) => r.id);
+    if (markPage.run(JSON.stringify(ids)).changes === records.length) return records;
+    // Rare: find which ones, by removing this page's marks and marking one at a time.
+    db.prepare('DELETE FROM temp.reconcile_seen WHERE object_id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(ids),
+    );
+    return records.filter((r) => {
+      if (markSeen.run(r.id).changes > 0) return true;
       note('duplicate', r.id, 'handed back twice by the snapshot pagination');
-      return;
-    }
-    const local = store.read(r.id);
+      return false;
+    });
+  };
+
+  const compare = (r: RecordState, local: LocalRecord | undefined, readAt: number) => {
     if (!local || local.deletedAt !== null) {
       if (local?.deletedAt != null && local.deletedAt > readAt) {
         note('conflict', r.id, 'deleted locally after the snapshot was read: kept deleted');
@@ -125,19 +148,25 @@ export async function reconcile(
 
   let pages = 0;
   let vendorRecords = 0;
-  let cursor: string | undefined;
-  do {
+  // The next page is fetched while this one is compared: the vendor's latency and poc's work overlap.
+  let next: Promise<[RecordPage, number]> | undefined = fetchPage(api, objectType, undefined);
+  while (next) {
     options.signal?.throwIfAborted();
-    const page = await api.listRecords(objectType, cursor);
-    const readAt = Date.now();
+    const [page, readAt]: [RecordPage, number] = await next;
+    next = page.cursor === undefined ? undefined : fetchPage(api, objectType, page.cursor);
+    // A failed prefetch must not go unhandled while this page is compared; the await reports it.
+    next?.catch(() => undefined);
+    // One turn of the event loop puts the request on the wire before the comparison holds the thread.
+    await new Promise((resolve) => setImmediate(resolve));
     store.transaction(() => {
-      for (const r of page.records) compare(r, readAt);
+      const fresh = markAll(page.records);
+      const locals = store.readMany(fresh.map((r) => r.id));
+      for (const r of fresh) compare(r, locals.get(r.id), readAt);
     });
     pages++;
     vendorRecords += page.records.length;
     options.onPage?.(vendorRecords);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  }
 
   // Live locally, absent from the snapshot; records that appeared after it started are not extra.
   const extras = db.prepare<[number, string, number], { object_id: string }>(

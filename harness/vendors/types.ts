@@ -167,8 +167,11 @@ export interface ChangeFeed {
   readonly kind: 'replay-id' | 'delta-link';
   /** How long the vendor keeps a position resumable (72 h for Salesforce CDC). */
   readonly retentionMs: Documented<number>;
-  /** The position now: what a pipeline that read the feed up to this moment would have kept. */
-  current(objectType: string): Promise<string>;
+  /**
+   * The position now: what a pipeline that read the feed up to this moment would have kept;
+   * undefined when the vendor retains nothing to resume from (every event has aged out).
+   */
+  current(objectType: string): Promise<string | undefined>;
   /** The changes after `position`, one page at a time. */
   read(objectType: string, position: string): Promise<FeedPage>;
 }

@@ -205,8 +205,10 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
     // Out of retention by the time the test reads: published 80 h and 79 h ago.
     await firehose(mock, people('x', 2), Date.now() - 80 * HOUR);
     await firehose(mock, [{ externalId: 'x0@x.io', fields: { phone: '1' } }], Date.now() - 79 * HOUR);
+    // Nothing retained: no replayId a pipeline could still resume from.
+    expect(await feed.current('contacts')).toBeUndefined();
     await firehose(mock, people('e', 3), Date.now() - 2 * HOUR);
-    const start = await feed.current('contacts');
+    const start = (await feed.current('contacts')) as string;
     expect(Number(start)).toBeGreaterThan(3);
 
     const t = second(Date.now() - HOUR);

@@ -196,7 +196,7 @@ export function salesforceChangeFeed(options: HttpClientOptions): ChangeFeed {
 
     /**
      * CometD cannot ask for the newest replayId: replay everything retained and keep the last
-     * one. With nothing retained, -2 itself is the position: any event retained later is newer.
+     * one. With nothing retained there is no replayId to hold: whatever a pipeline kept has aged out.
      */
     async current(objectType) {
       let position = RETAINED;
@@ -206,7 +206,7 @@ export function salesforceChangeFeed(options: HttpClientOptions): ChangeFeed {
           throw new PocError('POC_ERR_VENDOR_HTTP', `Salesforce CometD: ${result.refused}`);
         const last = result.events.at(-1);
         if (last) position = last.replayId;
-        if (!result.more) return String(position);
+        if (!result.more) return position === RETAINED ? undefined : String(position);
       }
     },
 
