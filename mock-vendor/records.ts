@@ -17,6 +17,9 @@ export interface PropertyChange {
 export class RecordStore {
   private readonly byId = new Map<string, MockRecord>();
   private readonly indexes = new Map<string, Map<string, string>>();
+  /** Records in id (= creation) order, deleted ones dropped lazily: lists seek in it. */
+  private order: MockRecord[] = [];
+  private deletedInOrder = 0;
   private nextId: number;
 
   constructor(firstId = 1001) {
@@ -36,12 +39,19 @@ export class RecordStore {
   }
 
   list(afterId: number, limit: number): MockRecord[] {
+    // Ids are issued in increasing order, so `order` is sorted by id: a binary search finds the
+    // page start, and a snapshot of a million records costs pages, not pages x records.
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Number((this.order[mid] as MockRecord).id) <= afterId) lo = mid + 1;
+      else hi = mid;
+    }
     const out: MockRecord[] = [];
-    // Ids are issued in increasing order and Map keeps insertion order, so this is id order.
-    for (const record of this.byId.values()) {
-      if (Number(record.id) <= afterId) continue;
-      out.push(record);
-      if (out.length === limit) break;
+    for (let i = lo; i < this.order.length && out.length < limit; i++) {
+      const record = this.order[i] as MockRecord;
+      if (this.byId.get(record.id) === record) out.push(record);
     }
     return out;
   }
@@ -60,6 +70,7 @@ export class RecordStore {
       updatedAt: now,
     };
     this.byId.set(record.id, record);
+    this.order.push(record);
     for (const [prop, index] of this.indexes) {
       const v = record.properties[prop];
       if (v !== undefined) index.set(v.toLowerCase(), record.id);
@@ -88,6 +99,10 @@ export class RecordStore {
     const record = this.byId.get(id);
     if (!record) return undefined;
     this.byId.delete(id);
+    if (++this.deletedInOrder * 2 > this.order.length) {
+      this.order = this.order.filter((r) => this.byId.get(r.id) === r);
+      this.deletedInOrder = 0;
+    }
     for (const [prop, index] of this.indexes) {
       const v = record.properties[prop];
       if (v !== undefined) index.delete(v.toLowerCase());
