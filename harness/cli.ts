@@ -194,6 +194,44 @@ Examples:
       process.exitCode = await reconcileCommand(opts, interruptSignal());
     });
 
+  const scorecard = program
+    .command('scorecard')
+    .description('Build the weighted scorecard workbook (xlsx, with CSV and Markdown) from stored runs.')
+    .option(
+      '--runs <ids>',
+      'latest (newest run of each scenario per vendor) or run ids, comma-separated',
+      'latest',
+    )
+    .option(
+      '--vendors <ids>',
+      'vendors to score, comma-separated (default: every vendor with runs or answers)',
+    )
+    .option('--weights <file>', 'criteria, weights and rules (default: the catalog shipped with poc)')
+    .option('--answers <file>', 'manual scores with their evidence (answers.yaml)')
+    .option('--out <file>', 'the workbook; .csv and .md are written next to it', 'scorecard.xlsx')
+    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ poc scorecard init                      # weights.yaml and answers.yaml to edit
+  $ poc scorecard --weights weights.yaml --answers answers.yaml --out scorecard.xlsx
+  $ poc scorecard --vendors hubspot,salesforce --runs 20261123-101500-a1b2c3,20261123-102000-d4e5f6`,
+    )
+    .action(async (opts) => {
+      const { scorecardCommand } = await import('./commands/scorecard.js');
+      process.stdout.write(await scorecardCommand(opts));
+    });
+  scorecard
+    .command('init')
+    .description('Write weights.yaml (criteria, weights, rules) and answers.yaml, commented, to edit.')
+    .option('--dir <dir>', 'folder to write them in', '.')
+    .option('--force', 'overwrite existing files', false)
+    .action(async (opts) => {
+      const { scorecardInitCommand } = await import('./commands/scorecard.js');
+      process.stdout.write(await scorecardInitCommand(opts));
+    });
+
   program
     .command('list')
     .description('List scenarios, vendors or stored runs.')

@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PocError } from '../harness/errors.js';
+import { packageRoot } from '../harness/targets/mock.js';
+import { readYamlFile } from './yaml-file.js';
+
+const OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
+export type BandOp = (typeof OPS)[number];
+
+const when = z
+  .string()
+  .regex(
+    /^\s*(<=|>=|==|!=|<|>)\s*-?\d+(\.\d+)?\s*$/,
+    'must be an operator and a number, e.g. ">= 0.99" or "== 0"',
+  )
+  .transform((text) => {
+    const m = /^\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text) as RegExpExecArray;
+    return { op: m[1] as BandOp, value: Number(m[2]), text: text.trim() };
+  });
+
+const score = z.number().int('must be a whole number 0..3').min(0, 'must be 0..3').max(3, 'must be 0..3');
+const weight = z.number().int('must be a whole number 1..5').min(1, 'must be 1..5').max(5, 'must be 1..5');
+const findingKey = z
+  .string()
+  .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'must be a finding key such as webhook.loss_ratio');
+
+const measured = z
+  .object({
+    scenario: z.string().min(1),
+    finding: findingKey.optional(),
+    /** A value derived from two findings of the same run, e.g. measured / documented. */
+    ratio: z.object({ of: findingKey, to: findingKey }).strict().optional(),
+    aggregate: z.enum(['worst', 'best', 'latest']).default('worst'),
+    bands: z
+      .array(z.object({ score, when: when.optional() }).strict())
+      .min(1, 'needs at least one band')
+      .refine((b) => b.slice(0, -1).every((band) => band.when !== undefined), {
+        message: 'only the last band may omit `when` (it catches the rest)',
+      }),
+  })
+  .strict()
+  .refine((m) => (m.finding === undefined) !== (m.ratio === undefined), {
+    message: 'give either `finding` or `ratio`, not both or neither',
+  });
+
+const criterion = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'must be lowercase words joined by dots, e.g. webhooks.no_loss'),
+    title: z.string().min(1),
+    area: z.string().min(1),
+    weight,
+    measured: measured.optional(),
+    manual: z
+      .object({ guide: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((c) => (c.measured === undefined) !== (c.manual === undefined), {
+    message: 'give either `measured` (a rule over findings) or `manual` (a score from answers.yaml)',
+  });
+
+const catalogSchema = z
+  .object({
+    areas: z.array(z.object({ id: z.string().min(1), title: z.string().min(1) }).strict()).min(1),
+    criteria: z.array(criterion).min(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const areas = new Set(c.areas.map((a) => a.id));
+    const ids = new Set<string>();
+    c.criteria.forEach((cr, i) => {
+      if (!areas.has(cr.area))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['criteria', i, 'area'],
+          message: `"${cr.area}" is not an area; use one of ${[...areas].join(', ')}`,
+        });
+      if (ids.has(cr.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['criteria', i, 'id'],
+          message: `"${cr.id}" is used twice; ids must be unique`,
+        });
+      ids.add(cr.id);
+    });
+  });
+
+export type Catalog = z.infer<typeof catalogSchema>;
+export type Criterion = Catalog['criteria'][number];
+export type MeasuredRule = NonNullable<Criterion['measured']>;
+export type Band = MeasuredRule['bands'][number];
+
+/** The catalog shipped with poc: what `poc scorecard init` copies for a team to edit. */
+export function defaultCatalogPath(): string {
+  return join(packageRoot(), 'scorecards', 'catalog.yaml');
+}
+
+/** Loads and validates a weights-and-rules file; errors name the file and the line. */
+export function loadCatalog(path = defaultCatalogPath()): Catalog {
+  return readYamlFile(path, catalogSchema, 'weights');
+}
+
+const answer = z
+  .object({
+    score,
+    evidence: z.string().min(1, 'say where the answer comes from: a link, a document, a contract clause'),
+    note: z.string().optional(),
+  })
+  .strict();
+const answersSchema = z.record(z.string(), z.record(z.string(), answer).nullable()).nullable();
+
+export type Answer = z.infer<typeof answer>;
+/** vendor id -> criterion id -> answer. */
+export type Answers = ReadonlyMap<string, ReadonlyMap<string, Answer>>;
+
+/** Loads answers.yaml and checks every answer names a manual criterion of the catalog. */
+export function loadAnswers(path: string, catalog: Catalog): Answers {
+  const raw = readYamlFile(path, answersSchema, 'answers') ?? {};
+  const manual = new Set(catalog.criteria.filter((c) => c.manual).map((c) => c.id));
+  const out = new Map<string, Map<string, Answer>>();
+  for (const [vendor, answers] of Object.entries(raw)) {
+    const byId = new Map<string, Answer>();
+    for (const [id, a] of Object.entries(answers ?? {})) {
+      if (!manual.has(id)) {
+        throw new PocError(
+          'POC_ERR_BAD_CONFIG',
+          `${path}: ${vendor}.${id}: not a manual criterion of the catalog; manual ones are ${[...manual].join(', ')}`,
+        );
+      }
+      byId.set(id, a);
+    }
+    out.set(vendor, byId);
+  }
+  return out;
+}

@@ -1,0 +1,264 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../harness/runs/run-store.js';
+import { loadAnswers, loadCatalog } from '../../scorecards/catalog.js';
+import { buildScorecard, rank, type Scorecard, type VendorTotals } from '../../scorecards/model.js';
+import { selectRuns } from '../../scorecards/runs.js';
+import { runCli } from '../helpers/cli.js';
+import { recalculate, requireTools } from '../helpers/libreoffice.js';
+import { tempDir } from '../helpers/servers.js';
+
+const VENDORS = ['hubspot', 'pipedrive'];
+const ANSWERS = `# what the team found
+hubspot:
+  security.certifications: { score: 3, evidence: "https://trust.hubspot.com", note: "SOC 2 Type II report 2026" }
+  operations.sla: { score: 2, evidence: "MSA section 7" }
+pipedrive:
+  security.certifications: { score: 2, evidence: "https://www.pipedrive.com/en/trust" }
+  limits.pricing: { score: 3, evidence: "quote Q-2026-114" }
+  operations.sla: { score: 3, evidence: "Enterprise SLA addendum" }
+`;
+
+/** A formula cell's value as LibreOffice stored it (exceljs drops a cached 0). */
+function value(cell: ExcelJS.Cell): unknown {
+  const v = cell.value;
+  if (v && typeof v === 'object' && 'formula' in v) return (v as { result?: unknown }).result ?? 0;
+  return v;
+}
+
+async function summaryRows(path: string, card: Scorecard) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path);
+  const ws = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
+  const areas = card.catalog.areas;
+  return card.vendors.map((_, k) => {
+    const row = ws.getRow(7 + k);
+    return {
+      vendor: value(row.getCell(2)),
+      total: value(row.getCell(3)),
+      max: value(row.getCell(4)),
+      pct: Number(value(row.getCell(5))),
+      missing: value(row.getCell(6)),
+      areas: areas.map((_a, j) => value(row.getCell(7 + j))),
+      winner: value(ws.getCell('A3')),
+    };
+  });
+}
+
+const expected = (card: Scorecard, totals: readonly VendorTotals[]) =>
+  totals.map((t) => ({
+    vendor: t.vendor,
+    total: t.total,
+    max: t.max,
+    pct: expect.closeTo(t.pct, 9),
+    missing: t.missing,
+    areas: card.catalog.areas.map((a) => t.areas[a.id]?.total),
+    winner: expect.stringContaining(`Winner: ${totals[0]?.vendor}`),
+  }));
+
+describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users open it)', () => {
+  const dir = tempDir('poc-e2e-scorecard-');
+  const data = join(dir.path, '.poc');
+  const answers = join(dir.path, 'answers.yaml');
+  const out = join(dir.path, 'scorecard.xlsx');
+  let card: Scorecard;
+
+  beforeAll(async () => {
+    // Real runs of two vendors: the storm, the signature attack and a small replay test each.
+    for (const vendor of VENDORS) {
+      for (const args of [
+        ['webhook-storm', '--rate', '200', '--duration', '3s', '--grace', '10s'],
+        ['signature-check'],
+        ['replay-backfill', '--changes', '2000', '--outage-changes', '200'],
+      ]) {
+        const r = await runCli(
+          ['run', args[0] as string, '--vendor', vendor, '--data-dir', data, ...args.slice(1)],
+          {
+            timeoutMs: 300_000,
+          },
+        );
+        expect(r.code, `${vendor} ${args[0]}: ${r.stderr}`).toBe(0);
+      }
+    }
+    writeFileSync(answers, ANSWERS);
+    const catalog = loadCatalog();
+    const store = new RunStore(data);
+    card = buildScorecard(
+      catalog,
+      loadAnswers(answers, catalog),
+      selectRuns(store, catalog, 'latest', VENDORS),
+      VENDORS,
+    );
+    store.close();
+  }, 900_000);
+  afterAll(() => dir.remove());
+
+  it('writes the workbook, CSV and Markdown from those runs, and the workbook re-reads cleanly', async () => {
+    const r = await runCli(['scorecard', '--answers', answers, '--out', out, '--data-dir', data]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`1\\. ${card.totals[0]?.vendor}`));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Scores', 'Weights', 'Evidence', 'Method']);
+
+    const scores = wb.getWorksheet('Scores') as ExcelJS.Worksheet;
+    expect(scores.getRow(1).values).toEqual([
+      undefined,
+      'Criterion id',
+      'Area',
+      'Criterion',
+      'Kind',
+      'Weight',
+      ...VENDORS,
+    ]);
+    const runIds = new Set(card.runs.map((x) => x.runId));
+    card.catalog.criteria.forEach((c, i) => {
+      const row = scores.getRow(2 + i);
+      expect(row.getCell(1).value).toBe(c.id);
+      VENDORS.forEach((v, j) => {
+        const cell = row.getCell(6 + j);
+        const model = card.cells.get(c.id)?.get(v);
+        // Not measured is said, never a 0; unanswered manual cells are blank and yellow.
+        expect(cell.value ?? null).toBe(
+          model?.score ?? (model?.status === 'not measured' ? 'not measured' : null),
+        );
+        expect(cell.dataValidation).toMatchObject({ type: 'whole', formulae: [0, 3] });
+        if (c.manual) expect((cell.fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFF2CC');
+        if (model?.status === 'measured') {
+          const run = /in run (\S+) on the (mock|live)/.exec(String(cell.note))?.[1];
+          expect(runIds.has(run as string), String(cell.note)).toBe(true);
+        }
+        if (model?.status === 'answered') expect(String(cell.note)).toContain('answered: ');
+      });
+    });
+    expect(card.totals.every((t) => t.missing < card.catalog.criteria.length)).toBe(true);
+    const weights = wb.getWorksheet('Weights') as ExcelJS.Worksheet;
+    expect(weights.getCell('D2').dataValidation).toMatchObject({ type: 'whole', formulae: [1, 5] });
+    const evidence = wb.getWorksheet('Evidence') as ExcelJS.Worksheet;
+    expect(evidence.actualRowCount - 1).toBe(card.evidence.length);
+    expect(card.evidence.length).toBeGreaterThan(10);
+    const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
+    expect(summary.getImages()).toHaveLength(1);
+    for (const ws of wb.worksheets) {
+      expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
+    }
+    expect(scores.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+
+    const csv = readFileSync(join(dir.path, 'scorecard.csv'), 'utf8');
+    const total = csv.split('\n').find((l) => l.startsWith('total,'));
+    expect(total).toBe(
+      `total,,,,,${VENDORS.map((v) => card.totals.find((t) => t.vendor === v)?.total).join(',')}`,
+    );
+    expect(readFileSync(join(dir.path, 'scorecard.md'), 'utf8')).toContain(
+      `**Winner: ${card.totals[0]?.vendor}**`,
+    );
+  });
+
+  it.runIf(requireTools(['soffice'], 'libreoffice-calc'))(
+    'LibreOffice recalculates every total and subtotal to poc’s figures, and the ranking follows a changed weight',
+    async () => {
+      const recalculated = recalculate(out, join(dir.path, 'lo-1'));
+      expect(await summaryRows(recalculated, card)).toEqual(expected(card, card.totals));
+
+      // The weight that can most change the order: where the runner-up beats the leader most.
+      const [first, second] = card.totals;
+      const gap = (id: string) =>
+        (card.cells.get(id)?.get(second?.vendor as string)?.score ?? 0) -
+        (card.cells.get(id)?.get(first?.vendor as string)?.score ?? 0);
+      const index = card.catalog.criteria.reduce(
+        (best, c, i) => (gap(c.id) > gap(card.catalog.criteria[best]?.id as string) ? i : best),
+        0,
+      );
+      const criterion = card.catalog.criteria[index] as (typeof card.catalog.criteria)[number];
+      const newWeight = criterion.weight === 5 ? 1 : 5;
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(out);
+      (wb.getWorksheet('Weights') as ExcelJS.Worksheet).getCell(`D${2 + index}`).value = newWeight;
+      const edited = join(dir.path, 'edited.xlsx');
+      await wb.xlsx.writeFile(edited);
+
+      const after = rank(card.catalog, card.vendors, card.cells, new Map([[criterion.id, newWeight]]));
+      expect(after.map((t) => t.total)).not.toEqual(card.totals.map((t) => t.total));
+      expect(await summaryRows(recalculate(edited, join(dir.path, 'lo-2')), card)).toEqual(
+        expected(card, after),
+      );
+    },
+    300_000,
+  );
+
+  it.runIf(requireTools(['soffice', 'pdftoppm'], 'libreoffice-calc poppler-utils'))(
+    'scripts/scorecard-picture.sh renders the Summary sheet to a PNG a person can look at',
+    () => {
+      const png = join(dir.path, 'summary.png');
+      execFileSync('bash', [join(import.meta.dirname, '../../scripts/scorecard-picture.sh'), out, png], {
+        timeout: 120_000,
+      });
+      const bytes = readFileSync(png);
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+      expect(statSync(png).size).toBeGreaterThan(20_000);
+    },
+    180_000,
+  );
+
+  it('refuses bad weights and answers files with the file, line and fix, and never writes half a scorecard', async () => {
+    const before = readFileSync(out);
+    const weights = join(dir.path, 'weights.yaml');
+    const good = readFileSync(join(import.meta.dirname, '../../scorecards/catalog.yaml'), 'utf8');
+    const lines = good.split('\n');
+    const at = lines.findIndex((l) => l.includes('weight: 4'));
+    lines[at] = (lines[at] as string).replace('weight: 4', 'weight: 7');
+    writeFileSync(weights, lines.join('\n'));
+    const bad = await runCli(['scorecard', '--weights', weights, '--out', out, '--data-dir', data]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${weights}:${at + 1}: criteria[0].weight: must be 1..5`);
+
+    writeFileSync(weights, good.replace('areas:', 'areas: [oops'));
+    const syntax = await runCli(['scorecard', '--weights', weights, '--out', out, '--data-dir', data]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(new RegExp(`${weights}:\\d+: .*fix the YAML syntax`));
+
+    const wrong = join(dir.path, 'wrong-answers.yaml');
+    writeFileSync(
+      wrong,
+      'hubspot:\n  operations.sla: { score: 2, evidence: "MSA" }\n  security.certifications: { score: 4, evidence: "x" }\n',
+    );
+    const badScore = await runCli(['scorecard', '--answers', wrong, '--out', out, '--data-dir', data]);
+    expect(badScore.code).toBe(2);
+    expect(badScore.stderr).toContain(`${wrong}:3: hubspot.security.certifications.score: must be 0..3`);
+    writeFileSync(wrong, 'hubspot:\n  webhooks.no_loss: { score: 2, evidence: "we think so" }\n');
+    const notManual = await runCli(['scorecard', '--answers', wrong, '--out', out, '--data-dir', data]);
+    expect(notManual.code).toBe(2);
+    expect(notManual.stderr).toContain('hubspot.webhooks.no_loss: not a manual criterion');
+
+    expect(readFileSync(out).equals(before)).toBe(true);
+    expect(readdirSync(dir.path).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('init writes commented weights.yaml and answers.yaml that build a scorecard, and will not overwrite them', async () => {
+    const here = join(dir.path, 'team');
+    execFileSync('mkdir', ['-p', here]);
+    const init = await runCli(['scorecard', 'init', '--dir', here]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(readFileSync(join(here, 'weights.yaml'), 'utf8')).toMatch(/^# poc scorecard/);
+    expect(readFileSync(join(here, 'answers.yaml'), 'utf8')).toContain('security.certifications');
+    const again = await runCli(['scorecard', 'init', '--dir', here]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--force');
+    const built = await runCli([
+      'scorecard',
+      '--weights',
+      join(here, 'weights.yaml'),
+      '--answers',
+      join(here, 'answers.yaml'),
+      '--out',
+      join(here, 'card.xlsx'),
+      '--data-dir',
+      data,
+    ]);
+    expect(built.code, built.stderr).toBe(0);
+    expect(existsSync(join(here, 'card.csv')) && existsSync(join(here, 'card.md'))).toBe(true);
+  });
+});
