@@ -11,6 +11,7 @@ import { liveTarget } from './targets/live.js';
 import { startMockTarget } from './targets/mock.js';
 import type { Target } from './targets/types.js';
 import { createPipelineMetrics } from './telemetry/metrics.js';
+import { SeriesSampler } from './telemetry/series.js';
 import type { VendorAdapter } from './vendors/types.js';
 
 export interface RunRequest {
@@ -84,6 +85,9 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       { scenario: req.scenario.id, vendor: req.vendor.profile.id, target: target.kind, config: req.config },
       runId,
     );
+    // One point a second into the run store, for the report's charts (on disk, not in memory).
+    const sampler = new SeriesSampler(metrics.registry, (at, values) => store.appendSeries(runId, at, values));
+    sampler.start();
     let status: RunStatus = 'error';
     let findings: Finding[] = [];
     let checks: Check[] = [];
@@ -117,6 +121,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       status = 'aborted';
       notes = [`interrupted before anything was measured (${(err as Error).message})`];
     } finally {
+      await sampler.stop().catch(() => undefined);
       store.end(runId, status, findings, checks, { notes, tables });
     }
     return {

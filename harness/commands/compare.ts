@@ -1,19 +1,24 @@
+import { writeFile } from 'node:fs/promises';
 import { compareRuns, renderComparison } from '../../reports/compare.js';
+import { renderComparisonReport } from '../../reports/html-report.js';
 import { RunStore } from '../runs/run-store.js';
 
-/** `poc compare <run-a> <run-b>`: b against a, finding by finding. */
+/** `poc compare <run-a> <run-b>`: b against a, finding by finding; --html also writes a page. */
 export async function compareCommand(
   a: string,
   b: string,
-  opts: { dataDir: string; json: boolean },
+  opts: { dataDir: string; json: boolean; html?: string },
 ): Promise<string> {
   const store = new RunStore(opts.dataDir);
   try {
     const runA = store.get(a);
     const runB = store.get(b);
     const rows = compareRuns(runA, runB);
+    if (opts.html) {
+      await writeFile(opts.html, renderComparisonReport(runA, runB, rows, store.series(a), store.series(b)));
+    }
     if (opts.json) return `${JSON.stringify({ a: runA.id, b: runB.id, findings: rows }, null, 2)}\n`;
-    return renderComparison(runA, runB, rows);
+    return `${renderComparison(runA, runB, rows)}${opts.html ? `wrote ${opts.html}\n` : ''}`;
   } finally {
     store.close();
   }

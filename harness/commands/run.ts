@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderRunReport } from '../../reports/html-report.js';
 import { renderJunit } from '../../reports/junit.js';
 import { createProgressPrinter } from '../../reports/progress.js';
 import { renderSummary, summaryJson } from '../../reports/summary.js';
@@ -8,6 +9,7 @@ import { parseDuration } from '../duration.js';
 import { EXIT, type ExitCode, PocError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { executeRun } from '../runner.js';
+import { RunStore } from '../runs/run-store.js';
 import { parseThreshold } from '../runs/thresholds.js';
 import { parseFaults } from '../targets/faults.js';
 import { getVendor } from '../vendors/index.js';
@@ -117,12 +119,25 @@ export async function runCommand(
     const json = summaryJson(outcome);
     // Every run leaves its summary next to its data; --junit puts the checks where CI looks.
     await writeFile(join(outcome.runDir, 'summary.json'), `${json}\n`).catch(() => undefined);
+    await writeFile(join(outcome.runDir, 'report.html'), runReport(flags.dataDir, outcome.runId)).catch(
+      () => undefined,
+    );
     if (flags.junit) await writeFile(flags.junit, renderJunit(outcome));
     process.stdout.write(`${flags.json ? json : renderSummary(outcome)}\n`);
     if (outcome.status === 'aborted') return EXIT.interrupted;
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
   } finally {
     progress.stop();
+  }
+}
+
+/** The run's self-contained HTML report, from what the run store kept (findings and series). */
+function runReport(dataDir: string, runId: string): string {
+  const store = new RunStore(dataDir);
+  try {
+    return renderRunReport(store.get(runId), store.series(runId));
+  } finally {
+    store.close();
   }
 }
 

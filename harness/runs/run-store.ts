@@ -63,6 +63,10 @@ export class RunStore {
         run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, op TEXT NOT NULL,
         threshold REAL NOT NULL, value REAL, passed INTEGER NOT NULL, source TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS series (
+        run_id TEXT NOT NULL REFERENCES runs (id), at INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS series_by_run ON series (run_id, key, at);
     `);
   }
 
@@ -138,6 +142,29 @@ export class RunStore {
       notes: outputs ? (JSON.parse(outputs.notes) as string[]) : [],
       tables: outputs ? (JSON.parse(outputs.tables) as ResultTable[]) : [],
     };
+  }
+
+  /** Appends one sample of the run's time series (written as the run goes: nothing kept in memory). */
+  appendSeries(runId: string, at: number, values: Readonly<Record<string, number>>): void {
+    const insert = this.db.prepare('INSERT INTO series (run_id, at, key, value) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(values)) if (Number.isFinite(value)) insert.run(runId, at, key, value);
+    })();
+  }
+
+  /** A run's time series by key, oldest first. */
+  series(runId: string): Map<string, [at: number, value: number][]> {
+    const out = new Map<string, [number, number][]>();
+    const rows = this.db
+      .prepare('SELECT at, key, value FROM series WHERE run_id = ? ORDER BY key, at')
+      .raw()
+      .all(runId) as [number, string, number][];
+    for (const [at, key, value] of rows) {
+      let points = out.get(key);
+      if (!points) out.set(key, (points = []));
+      points.push([at, value]);
+    }
+    return out;
   }
 
   /** The newest finding `key` of a finished run of `scenario` on `vendor`, with its run id. */
