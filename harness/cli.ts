@@ -268,7 +268,10 @@ Examples:
     .argument('<run-b>', 'the run to judge against it')
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--json', 'print JSON', false)
-    .option('--html <file>', 'also write a self-contained HTML page: the findings and both runs’ charts overlaid')
+    .option(
+      '--html <file>',
+      'also write a self-contained HTML page: the findings and both runs’ charts overlaid',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ poc compare 20261123-174512-3fa9c1 20261124-091003-77be02\n  $ poc compare <a> <b> --json\n  $ poc compare <a> <b> --html compare.html',

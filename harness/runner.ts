@@ -86,7 +86,9 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       runId,
     );
     // One point a second into the run store, for the report's charts (on disk, not in memory).
-    const sampler = new SeriesSampler(metrics.registry, (at, values) => store.appendSeries(runId, at, values));
+    const sampler = new SeriesSampler(metrics.registry, (at, values) =>
+      store.appendSeries(runId, at, values),
+    );
     sampler.start();
     let status: RunStatus = 'error';
     let findings: Finding[] = [];

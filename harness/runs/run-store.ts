@@ -148,7 +148,8 @@ export class RunStore {
   appendSeries(runId: string, at: number, values: Readonly<Record<string, number>>): void {
     const insert = this.db.prepare('INSERT INTO series (run_id, at, key, value) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const [key, value] of Object.entries(values)) if (Number.isFinite(value)) insert.run(runId, at, key, value);
+      for (const [key, value] of Object.entries(values))
+        if (Number.isFinite(value)) insert.run(runId, at, key, value);
     })();
   }
 
@@ -160,8 +161,8 @@ export class RunStore {
       .raw()
       .all(runId) as [number, string, number][];
     for (const [at, key, value] of rows) {
-      let points = out.get(key);
-      if (!points) out.set(key, (points = []));
+      const points = out.get(key) ?? [];
+      if (points.length === 0) out.set(key, points);
       points.push([at, value]);
     }
     return out;

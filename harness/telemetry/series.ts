@@ -27,7 +27,10 @@ interface Cumulative {
   readonly buckets: Map<number, number>;
 }
 
-function sum(metric: MetricJson | undefined, keep: (labels: Record<string, string | number>) => boolean = () => true): number {
+function sum(
+  metric: MetricJson | undefined,
+  keep: (labels: Record<string, string | number>) => boolean = () => true,
+): number {
   return (metric?.values ?? []).filter((v) => keep(v.labels)).reduce((s, v) => s + v.value, 0);
 }
 
@@ -116,7 +119,8 @@ export class SeriesSampler {
     this.last = now;
     this.lastAt = at;
     if (!prev || seconds <= 0) return;
-    const rate = (k: string) => Math.max(0, ((now.counters.get(k) ?? 0) - (prev.counters.get(k) ?? 0)) / seconds);
+    const rate = (k: string) =>
+      Math.max(0, ((now.counters.get(k) ?? 0) - (prev.counters.get(k) ?? 0)) / seconds);
     const deltas = [...now.buckets.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([le, count]) => [le, count - (prev.buckets.get(le) ?? 0)] as [number, number]);
