@@ -39,6 +39,48 @@ function port(value: string): number {
   return n;
 }
 
+/** The remote-write endpoint, from the flag or POC_PROMETHEUS_RW_URL (commander parses both). */
+function remoteWriteUrl(value: string): string {
+  const field = '--prometheus-rw (or POC_PROMETHEUS_RW_URL)';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `${field}: not a URL; give the remote-write endpoint, e.g. http://127.0.0.1:9090/api/v1/write`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `${field}: must be an http:// or https:// URL, not ${url.protocol}`,
+    );
+  }
+  // Not echoed: argv is visible to every process, and so would the credentials be.
+  if (url.username || url.password) {
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `${field}: credentials do not belong in the URL; set POC_PROMETHEUS_RW_USERNAME and POC_PROMETHEUS_RW_PASSWORD, or POC_PROMETHEUS_RW_BEARER_TOKEN`,
+    );
+  }
+  return url.href;
+}
+
+/**
+ * Spans go out over OTLP/HTTP when the OTEL_* variables ask for it (README, Tracing); what the
+ * batch processor holds is flushed before the process exits, on Ctrl-C and on errors too.
+ */
+async function withTracing<T>(command: () => Promise<T>): Promise<T> {
+  const { shutdownTracing, startTracing, tracingConfigFromEnv } = await import('./telemetry/tracing.js');
+  await startTracing(tracingConfigFromEnv(process.env));
+  try {
+    return await command();
+  } finally {
+    await shutdownTracing();
+  }
+}
+
 /** First Ctrl-C aborts the run gracefully (results kept); a second one quits at once. */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
@@ -98,7 +140,7 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
     .option('--outage <time>', 'replay-backfill: how long the receiver is down (default 10m)')
     .option(
       '--changes <n>',
-      'replay-backfill: changes in the history (default 50000)',
+      'replay-backfill: changes in the history (default 50000); observability-mapping: records changed (default 100)',
       positiveNumber('--changes'),
     )
     .option(
@@ -141,11 +183,22 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
       'spend at most this share of the vendor’s documented daily quota (default 0.2 with --live)',
       shareOption,
     )
+    .addOption(
+      new Option('--prometheus-rw <url>', 'stream the run’s metrics to a Prometheus remote-write endpoint')
+        .env('POC_PROMETHEUS_RW_URL')
+        .argParser(remoteWriteUrl),
+    )
+    .addOption(
+      new Option('--prometheus-rw-interval <time>', 'push interval of --prometheus-rw (default 5s)').env(
+        'POC_PROMETHEUS_RW_PUSH_INTERVAL',
+      ),
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ poc run webhook-storm --vendor hubspot
+  $ poc run webhook-storm --vendor hubspot --prometheus-rw http://127.0.0.1:9090/api/v1/write
   $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=5%,failure=2%
   $ poc run webhook-storm --vendor hubspot --threshold 'webhook.latency_p99_ms<250' --json
   $ poc run replay-backfill --vendor salesforce --history 30d --outage 10m
@@ -154,7 +207,7 @@ Examples:
     )
     .action(async (scenario: string, opts) => {
       const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await runCommand(scenario, opts, interruptSignal());
+      process.exitCode = await withTracing(() => runCommand(scenario, opts, interruptSignal()));
     });
 
   program
@@ -396,7 +449,7 @@ Examples:
     )
     .action(async (opts) => {
       const { receiverCommand } = await import('./commands/receiver.js');
-      await receiverCommand(opts);
+      await withTracing(() => receiverCommand(opts));
     });
 
   return program;

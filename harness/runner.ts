@@ -12,6 +12,7 @@ import { startMockTarget } from './targets/mock.js';
 import type { Target } from './targets/types.js';
 import { createPipelineMetrics } from './telemetry/metrics.js';
 import { SeriesSampler } from './telemetry/series.js';
+import { setRunAttributes } from './telemetry/trace-spans.js';
 import type { VendorAdapter } from './vendors/types.js';
 
 export interface RunRequest {
@@ -33,6 +34,15 @@ export interface RunRequest {
   readonly mockEnv?: Readonly<Record<string, string>>;
   readonly maxRequests?: number | undefined;
   readonly maxQuotaShare?: number | undefined;
+  /** Stream the run's metrics to this Prometheus remote-write endpoint (--prometheus-rw). */
+  readonly prometheusRw?: PrometheusRwOptions | undefined;
+}
+
+export interface PrometheusRwOptions {
+  readonly url: string;
+  readonly intervalMs: number;
+  /** Authorization from env; never recorded with the run. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface RunOutcome {
@@ -51,6 +61,12 @@ export interface RunOutcome {
 /** One run: target up, pipeline listening, scenario driven, thresholds judged, all stored. */
 export async function executeRun(req: RunRequest): Promise<RunOutcome> {
   const runId = newRunId();
+  // Every span of the run says which run it belongs to (no cost when tracing is off).
+  setRunAttributes({
+    'poc.run_id': runId,
+    'poc.scenario': req.scenario.id,
+    'crm.vendor': req.vendor.profile.id,
+  });
   const runDir = join(req.dataDir, 'runs', runId);
   // Whatever was started is stopped, in reverse order, even if a later step fails.
   const cleanup: (() => unknown)[] = [];
@@ -79,6 +95,18 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       ...(req.publicUrl ? { publicBaseUrl: new URL(req.publicUrl).origin } : {}),
     });
     cleanup.push(() => pipeline.close());
+    if (req.prometheusRw) {
+      // Loaded only when asked for: protobufjs costs nothing to runs without --prometheus-rw.
+      const { startRemoteWrite } = await import('./telemetry/remote-write.js');
+      const remoteWrite = startRemoteWrite(metrics.registry, {
+        ...req.prometheusRw,
+        log: req.log,
+        // The gauge is read, not counted: refresh it for each snapshot.
+        beforeCollect: () => metrics.queueDepth.set(pipeline.inbox.depth),
+      });
+      // Stopped before the pipeline closes, after the verdict is set: the final flush carries it.
+      cleanup.push(() => remoteWrite.stop());
+    }
     const address = await listen(pipeline, req.receiverPort);
     const webhookUrl = req.publicUrl ?? `${address}${pipeline.path}`;
     store.begin(
@@ -86,8 +114,10 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       runId,
     );
     // One point a second into the run store, for the report's charts (on disk, not in memory).
-    const sampler = new SeriesSampler(metrics.registry, (at, values) =>
-      store.appendSeries(runId, at, values),
+    const sampler = new SeriesSampler(
+      metrics.registry,
+      (at, values) => store.appendSeries(runId, at, values),
+      () => metrics.queueDepth.set(pipeline.inbox.depth),
     );
     sampler.start();
     let status: RunStatus = 'error';
@@ -125,6 +155,9 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     } finally {
       await sampler.stop().catch(() => undefined);
       store.end(runId, status, findings, checks, { notes, tables });
+      for (const f of findings) metrics.findings.set({ finding: f.key, unit: f.unit }, f.value);
+      for (const c of checks)
+        metrics.checks.set({ check: `${c.key}${c.op}${c.threshold}` }, c.passed ? 1 : 0);
     }
     return {
       runId,

@@ -1,4 +1,5 @@
 import { PocError } from '../harness/errors.js';
+import { observabilityMapping } from './observability-mapping.js';
 import { rateLimitProbe } from './rate-limit-probe.js';
 import { replayBackfill } from './replay-backfill.js';
 import { signatureCheck } from './signature-check.js';
@@ -11,6 +12,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario<never>>> = {
   [rateLimitProbe.id]: rateLimitProbe as Scenario<never>,
   [replayBackfill.id]: replayBackfill as Scenario<never>,
   [signatureCheck.id]: signatureCheck as Scenario<never>,
+  [observabilityMapping.id]: observabilityMapping as Scenario<never>,
 };
 
 export function getScenario(id: string): Scenario<never> {

@@ -8,7 +8,7 @@ import { getScenario } from '../../scenarios/index.js';
 import { parseDuration } from '../duration.js';
 import { EXIT, type ExitCode, PocError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { executeRun } from '../runner.js';
+import { executeRun, type PrometheusRwOptions } from '../runner.js';
 import { RunStore } from '../runs/run-store.js';
 import { parseThreshold } from '../runs/thresholds.js';
 import { parseFaults } from '../targets/faults.js';
@@ -38,6 +38,8 @@ export interface RunFlags {
   outage?: string;
   changes?: number;
   outageChanges?: number;
+  prometheusRw?: string;
+  prometheusRwInterval?: string;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function runCommand(
     );
   }
 
+  const prometheusRw = await remoteWrite(flags);
   const timeScale = flags.timeScale ?? scenario.defaultTimeScale ?? 100;
   const progress = createProgressPrinter();
   try {
@@ -99,6 +102,7 @@ export async function runCommand(
       maxRequests: flags.maxRequests,
       // A live vendor's daily quota is shared with real integrations: spend a fifth at most by default.
       maxQuotaShare: flags.maxQuotaShare ?? (flags.live ? 0.2 : undefined),
+      prometheusRw,
       config: {
         scenario: scenario.id,
         vendor: vendor.profile.id,
@@ -107,6 +111,7 @@ export async function runCommand(
         faults: flags.fault,
         timeScale,
         thresholds: flags.threshold,
+        ...(prometheusRw ? { prometheusRw: prometheusRw.url } : {}),
       },
       log: createLogger(),
       signal,
@@ -139,6 +144,19 @@ function runReport(dataDir: string, runId: string): string {
   } finally {
     store.close();
   }
+}
+
+/** --prometheus-rw resolved before anything starts; the CLI has checked the URL itself. */
+async function remoteWrite(flags: RunFlags): Promise<PrometheusRwOptions | undefined> {
+  if (flags.prometheusRw === undefined) return undefined;
+  const intervalMs =
+    flags.prometheusRwInterval === undefined
+      ? 5000
+      : parseDuration(flags.prometheusRwInterval, '--prometheus-rw-interval');
+  if (intervalMs < 100)
+    throw new PocError('POC_ERR_BAD_OPTION', '--prometheus-rw-interval: must be at least 100ms, e.g. 5s');
+  const { remoteWriteAuth } = await import('../telemetry/remote-write.js');
+  return { url: flags.prometheusRw, intervalMs, headers: remoteWriteAuth() };
 }
 
 /** A live vendor cannot post to 127.0.0.1: it needs the public URL of a tunnel to the receiver. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PipelineMetrics } from '../telemetry/metrics.js';
+import { traceProcessed, tracingOn } from '../telemetry/trace-spans.js';
 import type { VendorEvent, WebhookScheme } from '../vendors/types.js';
 import { Inbox } from './inbox.js';
 import { LocalStore } from './local-store.js';
@@ -61,6 +62,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (batch.deadLettered > 0) m.deadLetters.inc(batch.deadLettered);
     for (const at of batch.receivedAt)
       m.processingLatency.observe(Math.max(0, batch.processedAt - at) / 1000);
+    if (tracingOn) traceProcessed(options.vendor, batch.applied, batch.processedAt, Date.now());
     events.emit('processed', batch);
   };
   inbox.onCommit = () => processor.notify();
@@ -69,6 +71,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     inbox,
     metrics: options.metrics,
     path,
+    vendor: options.vendor,
     ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
     onAccepted: (accepted, receivedAt, duplicates) =>
       events.emit('accepted', accepted, receivedAt, duplicates),

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineMetrics } from '../telemetry/metrics.js';
+import { DeliveryTrace, tracingOn } from '../telemetry/trace-spans.js';
 import { MalformedDeliveryError, type VendorEvent, type WebhookScheme } from '../vendors/types.js';
 import type { Inbox } from './inbox.js';
 
@@ -8,6 +9,8 @@ export interface ReceiverOptions {
   readonly inbox: Inbox;
   readonly metrics: PipelineMetrics;
   readonly path: string;
+  /** The vendor id, for span attributes. */
+  readonly vendor?: string;
   /** The public base URL the vendor posts to (scheme + host); the Host header otherwise. */
   readonly publicBaseUrl?: string;
   readonly bodyLimit?: number;
@@ -28,6 +31,7 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const { metrics, scheme, inbox } = options;
+  const vendor = options.vendor ?? options.path.split('/').pop() ?? '';
   const retries = metrics.retries;
   // Bound once: label lookup per request is measurable on the hot path (bench/receiver.bench.js).
   const accepted200 = metrics.requests.labels({ status: '200', reason: '' });
@@ -38,13 +42,17 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
       return reply.code(503).header('retry-after', '60').send({ error: 'receiver down, retry later' });
     }
     const receivedAt = Date.now();
+    const traced = tracingOn ? new DeliveryTrace(vendor, options.path, req.headers) : undefined;
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const base = options.publicBaseUrl ?? `${req.protocol}://${req.headers.host ?? req.hostname}`;
+    traced?.verifyStart();
     const verdict = scheme.verify(
       { method: req.method, url: `${base}${req.url}`, headers: req.headers, body },
       receivedAt,
     );
+    traced?.verifyEnd(verdict.ok, verdict.ok ? undefined : verdict.reason);
     if (!verdict.ok) {
+      traced?.end(401, verdict.reason);
       metrics.requests.inc({ status: '401', reason: verdict.reason });
       return reply.code(401).send({ error: 'invalid signature', reason: verdict.reason });
     }
@@ -53,14 +61,17 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
       events = scheme.parse(body);
     } catch (err) {
       const reason = err instanceof MalformedDeliveryError ? err.message : 'unparseable body';
+      traced?.end(400, 'malformed');
       metrics.requests.inc({ status: '400', reason: 'malformed' });
       return reply.code(400).send({ error: 'malformed delivery', reason });
     }
     let fresh: readonly VendorEvent[];
     let duplicates: number;
+    traced?.enqueueStart(events.length);
     try {
       ({ fresh, duplicates } = await inbox.append(events, receivedAt));
     } catch (err) {
+      traced?.end(err instanceof MalformedDeliveryError ? 400 : 503, 'queue');
       if (err instanceof MalformedDeliveryError) {
         metrics.requests.inc({ status: '400', reason: 'malformed' });
         return reply.code(400).send({ error: 'malformed delivery', reason: err.message });
@@ -68,6 +79,7 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
       metrics.requests.inc({ status: '503', reason: 'queue_unavailable' });
       return reply.code(503).send({ error: 'queue unavailable, retry later' });
     }
+    traced?.enqueued(events, fresh, receivedAt);
     accepted200.inc();
     metrics.events.inc(fresh.length);
     if (duplicates > 0) metrics.duplicates.inc(duplicates);
@@ -82,6 +94,7 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     } catch {
       // The delivery is durable: an observer's failure must not turn it into a 500 and a retry.
     }
+    traced?.end(200);
     const ack = scheme.acknowledge?.();
     if (ack) return reply.code(200).type(ack.contentType).send(ack.body);
     return reply.code(200).send({ accepted: fresh.length, duplicates });

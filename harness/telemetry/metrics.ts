@@ -77,6 +77,20 @@ export function createPipelineMetrics(labels: MetricLabels) {
     labelNames: ['operation'],
     registers: [registry],
   });
+  // Set once when the scenario ends: the run's verdict as series, so Grafana can set runs side by
+  // side on the figures `poc show` prints (values as the findings carry them, unit in a label).
+  const findings = new Gauge({
+    name: 'poc_run_finding',
+    help: 'A finding of the run at its end, as `poc show` prints it (unit label: its unit).',
+    labelNames: ['finding', 'unit'],
+    registers: [registry],
+  });
+  const checks = new Gauge({
+    name: 'poc_run_check_passed',
+    help: 'A check of the run at its end: 1 passed, 0 failed.',
+    labelNames: ['check'],
+    registers: [registry],
+  });
   return {
     registry,
     requests,
@@ -90,6 +104,8 @@ export function createPipelineMetrics(labels: MetricLabels) {
     deliveryLatency,
     apiCalls,
     apiRetries,
+    findings,
+    checks,
   };
 }
 

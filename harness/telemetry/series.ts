@@ -67,6 +67,8 @@ export class SeriesSampler {
   constructor(
     private readonly registry: Registry,
     private readonly sink: (at: number, values: Partial<Record<SeriesKey, number>>) => void,
+    /** Refreshes gauges that are only set on demand (the queue depth) before each reading. */
+    private readonly refresh: () => void = () => {},
   ) {}
 
   start(intervalMs = 1000): void {
@@ -83,6 +85,7 @@ export class SeriesSampler {
   }
 
   private async read(): Promise<Cumulative> {
+    this.refresh();
     const metrics = (await this.registry.getMetricsAsJSON()) as unknown as MetricJson[];
     const byName = new Map(metrics.map((m) => [m.name, m]));
     const counters = new Map<string, number>([

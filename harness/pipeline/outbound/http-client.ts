@@ -1,4 +1,5 @@
 import { isPocError, PocError } from '../../errors.js';
+import { endRequestSpan, startRequestSpan, tracingOn } from '../../telemetry/trace-spans.js';
 import type { ApiCallOutcome, ApiConnection } from '../../vendors/types.js';
 import type { RequestBudget } from './budget.js';
 import type { ClientRateLimiter } from './rate-limit.js';
@@ -49,9 +50,16 @@ export function createHttpClient(options: HttpClientOptions) {
     body?: unknown,
   ): Promise<JsonResponse> {
     const started = performance.now();
+    // Every attempt carries the same traceparent: the vendor saw one logical write.
+    const traced = tracingOn ? startRequestSpan(operation, method, base, path) : undefined;
     const init: RequestInit = {
       method,
-      headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...traced?.headers,
+        ...options.headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     };
     let result: Awaited<ReturnType<typeof withRetry<string>>>;
@@ -73,6 +81,7 @@ export function createHttpClient(options: HttpClientOptions) {
         options.signal,
       );
     } catch (err) {
+      if (traced) endRequestSpan(traced.span, undefined, 0, err);
       if (isPocError(err) || options.signal?.aborted) throw err;
       throw new PocError(
         'POC_ERR_VENDOR_UNREACHABLE',
@@ -80,6 +89,7 @@ export function createHttpClient(options: HttpClientOptions) {
         { cause: err },
       );
     }
+    if (traced) endRequestSpan(traced.span, result.status, result.retries);
     options.onCall?.({
       operation,
       status: result.status,

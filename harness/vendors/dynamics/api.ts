@@ -5,6 +5,7 @@ import {
   createRawClient,
   type HttpRequest,
 } from '../../pipeline/outbound/http-client.js';
+import { traceWrites } from '../../telemetry/trace-spans.js';
 import type {
   ApiConnection,
   BatchUpsertResult,
@@ -113,7 +114,7 @@ export function dynamicsApi(connection: ApiConnection): CrmApi {
     return id;
   }
 
-  return {
+  return traceWrites('dynamics', {
     ...dynamicsRecords({ ...base, headers: odata }),
     checkAccess: () => checkDataverseAccess(request),
     probe: () => probeDataverse(createRawClient({ ...base, headers: odata })),
@@ -187,5 +188,5 @@ export function dynamicsApi(connection: ApiConnection): CrmApi {
         });
       }
     },
-  };
+  });
 }

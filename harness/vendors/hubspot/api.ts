@@ -1,5 +1,6 @@
 import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
 import { retryAfterMs } from '../../pipeline/outbound/retry.js';
+import { traceWrites } from '../../telemetry/trace-spans.js';
 import type {
   AccessCheck,
   ApiConnection,
@@ -42,7 +43,7 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
   const once = createRawClient(clientOptions);
   const appId = connection.settings?.appId ?? '1';
 
-  return {
+  return traceWrites('hubspot', {
     ...hubspotRecords(request),
 
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
@@ -139,5 +140,5 @@ export function hubspotApi(connection: ApiConnection): CrmApi {
         at: Date.now(),
       };
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { PocError } from '../../errors.js';
 import { createHttpClient, createRawClient, type HttpRequest } from '../../pipeline/outbound/http-client.js';
+import { traceWrites } from '../../telemetry/trace-spans.js';
 import type {
   AccessCheck,
   ApiConnection,
@@ -131,7 +132,7 @@ export function pipedriveApi(connection: ApiConnection, keys: CustomFieldKeys): 
       .find((item) => item?.emails?.some((e) => e.toLowerCase() === wanted) ?? true);
   }
 
-  return {
+  return traceWrites('pipedrive', {
     ...pipedriveRecords(request, customKeys),
 
     async batchUpsert(objectType, inputs): Promise<BatchUpsertResult> {
@@ -204,5 +205,5 @@ export function pipedriveApi(connection: ApiConnection, keys: CustomFieldKeys): 
     async probe(): Promise<ProbeResult> {
       return probeResult(await once('persons.probe', 'GET', PROBE_PATH));
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { PocError } from '../../errors.js';
 import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { traceWrites } from '../../telemetry/trace-spans.js';
 import type {
   AccessCheck,
   ApiConnection,
@@ -45,7 +46,7 @@ export function salesforceApi(connection: ApiConnection): CrmApi {
   const request = createHttpClient(clientOptions);
   const once = createRawClient(clientOptions);
 
-  return {
+  return traceWrites('salesforce', {
     ...salesforceRecords(request, DATA),
     changeFeed: salesforceChangeFeed(clientOptions),
 
@@ -112,5 +113,5 @@ export function salesforceApi(connection: ApiConnection): CrmApi {
     async probe(): Promise<ProbeResult> {
       return probeResult(await once('contacts.probe', 'GET', PROBE_QUERY));
     },
-  };
+  });
 }

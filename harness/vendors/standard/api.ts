@@ -1,5 +1,6 @@
 import { PocError } from '../../errors.js';
 import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { traceWrites } from '../../telemetry/trace-spans.js';
 import type {
   AccessCheck,
   ApiConnection,
@@ -90,7 +91,7 @@ export function standardApi(connection: ApiConnection): CrmApi {
   const request = createHttpClient(clientOptions);
   const once = createRawClient(clientOptions);
 
-  return {
+  return traceWrites('standard', {
     ...standardRecords(request),
 
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
@@ -159,5 +160,5 @@ export function standardApi(connection: ApiConnection): CrmApi {
     async probe() {
       return probeResult(await once('contacts.probe', 'GET', '/v1/contacts?limit=1'));
     },
-  };
+  });
 }

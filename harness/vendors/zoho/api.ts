@@ -1,4 +1,5 @@
 import { connectionOptions, createHttpClient, createRawClient } from '../../pipeline/outbound/http-client.js';
+import { traceWrites } from '../../telemetry/trace-spans.js';
 import type { ApiConnection, BatchUpsertResult, CrmApi, RecordInput, SubscriptionRequest } from '../types.js';
 import { checkZohoAccess } from './access.js';
 import { toZohoFields, WATCH_EVENT_SUFFIX, ZOHO_DUPLICATE_CHECK_FIELD, zohoModule } from './fields.js';
@@ -36,7 +37,7 @@ export function zohoApi(connection: ApiConnection): CrmApi {
   // Never retried: the probe and the access checks must see Zoho's own answer, 4xx included.
   const once = createRawClient(clientOptions);
 
-  return {
+  return traceWrites('zoho', {
     async batchUpsert(objectType, inputs: readonly RecordInput[]): Promise<BatchUpsertResult> {
       const module = zohoModule(objectType);
       const res = await request(`${objectType}.upsert`, 'POST', `/crm/v8/${module}/upsert`, {
@@ -77,7 +78,7 @@ export function zohoApi(connection: ApiConnection): CrmApi {
     },
 
     ...zohoRecords(clientOptions),
-  };
+  });
 }
 
 function toOperation(action: SubscriptionRequest['actions'][number]) {
