@@ -89,6 +89,7 @@ type FindingKey = keyof typeof FINDING_UNITS;
 /** Resolves after `ms`, or at once on abort; the run then stops at its next step. */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PocError } from '../harness/errors.js';
 import { packageRoot } from '../harness/targets/mock.js';
+import { VENDORS } from '../harness/vendors/index.js';
 import { readYamlFile } from './yaml-file.js';
 
 const OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
@@ -36,6 +37,9 @@ const measured = z
       .min(1, 'needs at least one band')
       .refine((b) => b.slice(0, -1).every((band) => band.when !== undefined), {
         message: 'only the last band may omit `when` (it catches the rest)',
+      })
+      .refine((b) => b.at(-1)?.when === undefined, {
+        message: 'the last band must omit `when`, e.g. `{ score: 0 }`, so every value gets a score',
       }),
   })
   .strict()
@@ -122,6 +126,12 @@ export function loadAnswers(path: string, catalog: Catalog): Answers {
   const manual = new Set(catalog.criteria.filter((c) => c.manual).map((c) => c.id));
   const out = new Map<string, Map<string, Answer>>();
   for (const [vendor, answers] of Object.entries(raw)) {
+    if (!(vendor in VENDORS)) {
+      throw new PocError(
+        'POC_ERR_BAD_CONFIG',
+        `${path}: ${vendor}: not a vendor id; use one of ${Object.keys(VENDORS).join(', ')}`,
+      );
+    }
     const byId = new Map<string, Answer>();
     for (const [id, a] of Object.entries(answers ?? {})) {
       if (!manual.has(id)) {

@@ -66,7 +66,8 @@ export function applyRule(
     if (run.scenario !== rule.scenario) continue;
     const v = readValue(rule, run);
     if (!v) continue;
-    const band = rule.bands.find((b) => holds(b, v.value)) ?? rule.bands.at(-1);
+    // The catalog's schema makes the last band unconditional: some band always holds.
+    const band = rule.bands.find((b) => holds(b, v.value));
     if (!band) continue;
     hits.push({
       score: band.score,

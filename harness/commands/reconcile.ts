@@ -5,7 +5,7 @@ import { createProgressPrinter } from '../../reports/progress.js';
 import { renderSummary, summaryJson } from '../../reports/summary.js';
 import { EXIT, type ExitCode, PocError } from '../errors.js';
 import { LocalStore } from '../pipeline/local-store.js';
-import { openDb } from '../pipeline/sqlite.js';
+import { type Db, openDb } from '../pipeline/sqlite.js';
 import { driftCount, reconcile } from '../recovery/reconcile.js';
 import type { RunOutcome } from '../runner.js';
 import type { Finding } from '../runs/findings.js';
@@ -47,6 +47,25 @@ const DEFAULT_CHECKS: Threshold[] = ['missing', 'stale', 'extra', 'duplicates'].
   source: 'default',
 }));
 
+/** Opens a local store, refusing files that are not one: a repair must not write into them. */
+function openStore(path: string): Db {
+  let db: Db | undefined;
+  try {
+    db = openDb(path);
+    const hasRecords = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'")
+      .get();
+    if (!hasRecords) throw new Error('it holds no local store (no records table)');
+    return db;
+  } catch (err) {
+    db?.close();
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--store: ${path} is not a local store (${(err as Error).message}); give the pipeline.db of \`poc receiver\` or of a run`,
+    );
+  }
+}
+
 /**
  * `poc reconcile`: the nightly check on its own. Compares the local store a receiver keeps with a
  * full snapshot of the vendor, stores the result as a run, and exits 99 on drift (cron alerts).
@@ -68,7 +87,7 @@ export async function reconcileCommand(flags: ReconcileFlags, signal: AbortSigna
     );
   }
   const target = liveTarget(vendor);
-  const db = openDb(flags.store);
+  const db = openStore(flags.store);
   const runs = new RunStore(flags.dataDir);
   const progress = createProgressPrinter();
   const runId = newRunId();

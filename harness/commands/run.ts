@@ -124,9 +124,12 @@ export async function runCommand(
     const json = summaryJson(outcome);
     // Every run leaves its summary next to its data; --junit puts the checks where CI looks.
     await writeFile(join(outcome.runDir, 'summary.json'), `${json}\n`).catch(() => undefined);
-    await writeFile(join(outcome.runDir, 'report.html'), runReport(flags.dataDir, outcome.runId)).catch(
-      () => undefined,
-    );
+    // A report that cannot be written must not cost the run its summary or exit code.
+    try {
+      await writeFile(join(outcome.runDir, 'report.html'), runReport(flags.dataDir, outcome.runId));
+    } catch {
+      process.stderr.write(`warning: could not write ${join(outcome.runDir, 'report.html')}\n`);
+    }
     if (flags.junit) await writeFile(flags.junit, renderJunit(outcome));
     process.stdout.write(`${flags.json ? json : renderSummary(outcome)}\n`);
     if (outcome.status === 'aborted') return EXIT.interrupted;

@@ -31,7 +31,16 @@ async function writeAll(files: readonly (readonly [string, string | Buffer])[]):
       `--out: cannot write next to ${files[0]?.[0]}: ${(err as Error).message}`,
     );
   }
-  for (const [i, [path]] of files.entries()) await rename(temps[i] as string, path);
+  try {
+    for (const [i, [path]] of files.entries()) await rename(temps[i] as string, path);
+  } catch (err) {
+    // An open workbook (Excel locks it) refuses the rename: say so and leave no temporary file.
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--out: cannot replace ${files[0]?.[0]} (is it open in Excel?): ${(err as Error).message}`,
+    );
+  }
 }
 
 /** `poc scorecard`: runs + weights + answers -> scorecard.xlsx, .csv and .md. */

@@ -36,10 +36,11 @@ export async function backfillModified(
   let from = since;
   let takenAtFrom = new Set<string>();
   for (;;) {
+    // Pages hold as of when they were asked for (see reconcile's fetchPage).
+    let readAt = Date.now();
     let page = await api.listModifiedSince(objectType, from, undefined);
     for (;;) {
       options.signal?.throwIfAborted();
-      const readAt = Date.now();
       let newest = from;
       let takenAtNewest = takenAtFrom;
       const fresh: FeedChange[] = [];
@@ -65,6 +66,7 @@ export async function backfillModified(
       }
       // The whole page shares the timestamp `from`: continue the same query inside the group.
       takenAtFrom = takenAtNewest;
+      readAt = Date.now();
       page = await api.listModifiedSince(objectType, from, page.cursor);
     }
   }
@@ -83,8 +85,8 @@ export async function backfillDeleted(
   let cursor: string | undefined;
   do {
     options.signal?.throwIfAborted();
-    const page = await api.listDeletedSince(objectType, since, cursor);
     const readAt = Date.now();
+    const page = await api.listDeletedSince(objectType, since, cursor);
     const changes: FeedChange[] = page.records.map((r) => ({ deleted: true, ...r }));
     // A record in the deleted list is gone now, whatever its local history: as of the read.
     applyPage(store, changes, () => readAt, tally);

@@ -2,14 +2,19 @@ import type { LocalRecord, LocalStore } from '../pipeline/local-store.js';
 import type { Db } from '../pipeline/sqlite.js';
 import type { CrmApi, RecordPage, RecordState } from '../vendors/types.js';
 
-/** A page and when it was read (the vendor time its states are known to hold). */
+/**
+ * A page and the time its states are known to hold: when the request was sent, since the vendor
+ * answered with at least everything committed by then. (When the answer is handled can be later,
+ * behind a comparison, and would let the page overwrite events that arrived in between.)
+ */
 async function fetchPage(
   api: CrmApi,
   objectType: string,
   cursor: string | undefined,
 ): Promise<[RecordPage, number]> {
+  const sentAt = Date.now();
   const page = await api.listRecords(objectType, cursor);
-  return [page, Date.now()];
+  return [page, sentAt];
 }
 
 /** The canonical fields reconcile compares: what every adapter reads back from its vendor. */
@@ -93,23 +98,31 @@ export async function reconcile(
   db.exec(
     'DROP TABLE IF EXISTS temp.reconcile_seen; CREATE TEMP TABLE reconcile_seen (object_id TEXT PRIMARY KEY) WITHOUT ROWID',
   );
-  const markSeen = db.prepare('INSERT OR IGNORE INTO temp.reconcile_seen (object_id) VALUES (?)');
   const markPage = db.prepare(
     'INSERT OR IGNORE INTO temp.reconcile_seen (object_id) SELECT value FROM json_each(?)',
   );
+  const seenBefore = db
+    .prepare<[string], string>(
+      'SELECT value FROM json_each(?) WHERE value IN (SELECT object_id FROM temp.reconcile_seen)',
+    )
+    .pluck();
 
-  /** Marks a page's ids seen; one statement unless the page repeats an id seen before. */
+  /**
+   * Marks a page's ids seen and drops the ones already handed back, on an earlier page or
+   * earlier on this one; one statement for the usual page that repeats nothing.
+   */
   const markAll = (records: readonly RecordState[]): readonly RecordState[] => {
-    const ids = records.map((r) => r.id);
-    if (markPage.run(JSON.stringify(ids)).changes === records.length) return records;
-    // Rare: find which ones, by removing this page's marks and marking one at a time.
-    db.prepare('DELETE FROM temp.reconcile_seen WHERE object_id IN (SELECT value FROM json_each(?))').run(
-      JSON.stringify(ids),
-    );
+    const ids = JSON.stringify(records.map((r) => r.id));
+    const earlier = new Set(seenBefore.all(ids));
+    markPage.run(ids);
+    const onPage = new Set<string>();
     return records.filter((r) => {
-      if (markSeen.run(r.id).changes > 0) return true;
-      note('duplicate', r.id, 'handed back twice by the snapshot pagination');
-      return false;
+      if (earlier.has(r.id) || onPage.has(r.id)) {
+        note('duplicate', r.id, 'handed back twice by the snapshot pagination');
+        return false;
+      }
+      onPage.add(r.id);
+      return true;
     });
   };
 

@@ -22,9 +22,9 @@ export async function replayFeed(
   let at = position;
   for (;;) {
     options.signal?.throwIfAborted();
+    const readAt = Date.now();
     const page = await feed.read(objectType, at);
     if (page.expired) return { replayable: false, detail: page.detail };
-    const readAt = Date.now();
     const asOf =
       feed.kind === 'replay-id' ? (c: FeedChange) => (c.deleted ? c.deletedAt : c.modifiedAt) : () => readAt;
     applyPage(store, page.changes, asOf, tally);

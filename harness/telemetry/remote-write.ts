@@ -273,9 +273,24 @@ export function startRemoteWrite(registry: Registry, options: RemoteWriteOptions
   return {
     async stop() {
       clearInterval(timer);
-      await inFlight;
-      // The last snapshot holds the run's totals: worth a couple of retries.
-      await push(3);
+      // The last snapshot holds the run's totals: worth a couple of retries, within one overall
+      // deadline, so a dead endpoint cannot hold a finished (or interrupted) run's exit.
+      let deadline: NodeJS.Timeout | undefined;
+      const flushed = (async () => {
+        await inFlight;
+        await push(3);
+      })();
+      await Promise.race([
+        flushed,
+        new Promise<void>((resolve) => {
+          deadline = setTimeout(() => {
+            fail('deadline', `final flush abandoned after ${timeoutMs + 2000} ms`);
+            resolve();
+          }, timeoutMs + 2000);
+          deadline.unref();
+        }),
+      ]);
+      clearTimeout(deadline);
       if (failures > 0) {
         options.log.warn(
           { url: options.url, failures, pushes },

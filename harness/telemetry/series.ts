@@ -72,8 +72,12 @@ export class SeriesSampler {
   ) {}
 
   start(intervalMs = 1000): void {
-    void this.sample();
-    this.timer = setInterval(() => void this.sample(), intervalMs);
+    // A failed reading (a busy run store) loses one point, never the run.
+    const tick = () => {
+      this.sample().catch(() => undefined);
+    };
+    tick();
+    this.timer = setInterval(tick, intervalMs);
     this.timer.unref();
   }
 
@@ -81,7 +85,7 @@ export class SeriesSampler {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.sample();
+    await this.sample().catch(() => undefined);
   }
 
   private async read(): Promise<Cumulative> {

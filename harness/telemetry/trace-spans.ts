@@ -299,9 +299,9 @@ export function traceProcessed(
 
 let runAttributes: Attributes = {};
 
-/** Attributes every span of this process carries from now on (the run id, once known). */
+/** Adds attributes every span of this process carries from now on (the run id, once known). */
 export function setRunAttributes(attributes: Attributes): void {
-  runAttributes = { ...attributes };
+  runAttributes = { ...runAttributes, ...attributes };
 }
 
 function eventAttributes(vendor: string, event: VendorEvent): Attributes {

@@ -91,6 +91,15 @@ describe('poc reconcile (the CLI as a user runs it)', () => {
     );
     expect(noStore.code).toBe(2);
     expect(noStore.stderr).toMatch(/--store: .*nope\.db does not exist/);
+    // Another SQLite file (the run store) is refused rather than filled with a repair.
+    const notAStore = join(dir.path, 'other.db');
+    new Database(notAStore).exec('CREATE TABLE runs (id TEXT)');
+    const wrong = await runCli(
+      ['reconcile', '--vendor', 'standard', '--live', '--store', notAStore, '--repair'],
+      { env },
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--store: .*other\.db is not a local store \(it holds no local store/);
   });
 
   it('reports every vendor record as missing from an empty store (exit 99), repairs it, then finds it clean (exit 0)', async () => {

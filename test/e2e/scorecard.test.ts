@@ -228,6 +228,17 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
     const badScore = await runCli(['scorecard', '--answers', wrong, '--out', out, '--data-dir', data]);
     expect(badScore.code).toBe(2);
     expect(badScore.stderr).toContain(`${wrong}:3: hubspot.security.certifications.score: must be 0..3`);
+    writeFileSync(wrong, 'hubspt:\n  operations.sla: { score: 2, evidence: "MSA" }\n');
+    const typo = await runCli(['scorecard', '--answers', wrong, '--out', out, '--data-dir', data]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`${wrong}: hubspt: not a vendor id`);
+    writeFileSync(
+      weights,
+      good.replace('        - { score: 0 }\n', '        - { score: 0, when: "== 0" }\n'),
+    );
+    const lastBand = await runCli(['scorecard', '--weights', weights, '--out', out, '--data-dir', data]);
+    expect(lastBand.code).toBe(2);
+    expect(lastBand.stderr).toContain('the last band must omit `when`');
     writeFileSync(wrong, 'hubspot:\n  webhooks.no_loss: { score: 2, evidence: "we think so" }\n');
     const notManual = await runCli(['scorecard', '--answers', wrong, '--out', out, '--data-dir', data]);
     expect(notManual.code).toBe(2);

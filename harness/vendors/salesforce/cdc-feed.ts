@@ -196,12 +196,13 @@ export function salesforceChangeFeed(options: HttpClientOptions): ChangeFeed {
 
     /**
      * CometD cannot ask for the newest replayId: replay everything retained and keep the last
-     * one. With nothing retained there is no replayId to hold: whatever a pipeline kept has aged out.
+     * one, a page at a time so memory stays bounded by the page whatever 72 h held. With nothing
+     * retained there is no replayId to hold: whatever a pipeline kept has aged out.
      */
     async current(objectType) {
       let position = RETAINED;
       for (;;) {
-        const result = await replay(objectType, position, Number.POSITIVE_INFINITY);
+        const result = await replay(objectType, position, PAGE_EVENTS);
         if ('refused' in result)
           throw new PocError('POC_ERR_VENDOR_HTTP', `Salesforce CometD: ${result.refused}`);
         const last = result.events.at(-1);
