@@ -16,8 +16,9 @@ export async function listCommand(
       findings: s.findingKeys,
     }));
     if (opts.json) return `${JSON.stringify(rows, null, 2)}\n`;
+    const width = Math.max(...rows.map((r) => r.id.length));
     return rows
-      .map((r) => `${r.id.padEnd(16)} ${r.summary}\n  findings: ${r.findings.join(', ')}\n`)
+      .map((r) => `${r.id.padEnd(width)}  ${r.summary}\n  findings: ${r.findings.join(', ')}\n`)
       .join('');
   }
   if (what === 'vendors') {
@@ -34,7 +35,7 @@ export async function listCommand(
     return runs
       .map(
         (r) =>
-          `${r.id}  ${r.status.padEnd(8)} ${r.scenario.padEnd(16)} ${r.vendor.padEnd(10)} ${r.target}  ${r.startedAt}\n`,
+          `${r.id}  ${r.status.padEnd(8)} ${r.scenario.padEnd(21)} ${r.vendor.padEnd(10)} ${r.target}  ${r.startedAt}\n`,
       )
       .join('');
   } finally {

@@ -19,7 +19,14 @@ describe('poc CLI', () => {
 
   it('lists scenarios and vendors', async () => {
     const scenarios = await runCli(['list', 'scenarios']);
-    expect(scenarios.stdout).toMatch(/^webhook-storm\s/m);
+    for (const id of [
+      'webhook-storm',
+      'rate-limit-probe',
+      'replay-backfill',
+      'signature-check',
+      'observability-mapping',
+    ])
+      expect(scenarios.stdout).toMatch(new RegExp(`^${id}\\s{2}`, 'm'));
     expect(scenarios.stdout).toContain('webhook.latency_p99_ms');
     const vendors = await runCli(['list', 'vendors', '--json']);
     const hubspot = (
