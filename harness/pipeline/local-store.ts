@@ -3,6 +3,15 @@ import type { Db } from './sqlite.js';
 
 export type ApplyOutcome = { readonly applied: true } | { readonly applied: false; readonly reason: string };
 
+/**
+ * The store's key for a record. Contacts keep the vendor's id; other object types are kept under
+ * `<type>/<id>`, because vendors number them independently (HubSpot's company 1001 is not its
+ * contact 1001) and reconcile must tell them apart. No vendor id contains a slash.
+ */
+export function recordKey(objectType: string | undefined, objectId: string): string {
+  return objectType === undefined || objectType === 'contacts' ? objectId : `${objectType}/${objectId}`;
+}
+
 /** What applying a vendor state did to the local copy. */
 export type StateOutcome = 'created' | 'updated' | 'deleted' | 'unchanged';
 
@@ -176,11 +185,12 @@ export class LocalStore {
         reason: `cannot apply ${event.type}: unsupported type or missing field values`,
       };
     }
-    this.touch.run(event.objectId, event.occurredAt);
+    const key = recordKey(event.objectType, event.objectId);
+    this.touch.run(key, event.occurredAt);
     for (const [name, value] of Object.entries(event.fields)) {
-      this.setProperty.run(event.objectId, name, value, event.occurredAt);
+      this.setProperty.run(key, name, value, event.occurredAt);
     }
-    if (event.action === 'delete') this.markDeleted.run(event.occurredAt, event.objectId, event.occurredAt);
+    if (event.action === 'delete') this.markDeleted.run(event.occurredAt, key, event.occurredAt);
     return { applied: true };
   }
 }

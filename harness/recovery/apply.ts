@@ -1,4 +1,4 @@
-import type { LocalStore, StateOutcome } from '../pipeline/local-store.js';
+import { type LocalStore, recordKey, type StateOutcome } from '../pipeline/local-store.js';
 import type { FeedChange } from '../vendors/types.js';
 
 /** What one recovery mechanism did to the local store. */
@@ -26,11 +26,14 @@ export function recovered(t: RecoveryTally): number {
 /** Applies a page of vendor states to the store in one transaction and counts the outcomes. */
 export function applyPage(
   store: LocalStore,
+  objectType: string,
   changes: readonly FeedChange[],
   asOf: (change: FeedChange) => number,
   tally: RecoveryTally,
 ): void {
-  const outcomes: StateOutcome[] = store.transaction(() => changes.map((c) => store.applyState(c, asOf(c))));
+  const outcomes: StateOutcome[] = store.transaction(() =>
+    changes.map((c) => store.applyState({ ...c, id: recordKey(objectType, c.id) }, asOf(c))),
+  );
   tally.pages++;
   tally.fetched += changes.length;
   for (const o of outcomes) tally[o]++;

@@ -55,7 +55,7 @@ export async function backfillModified(
         }
         takenAtNewest.add(r.id);
       }
-      applyPage(store, fresh, () => readAt, tally);
+      applyPage(store, objectType, fresh, () => readAt, tally);
       options.onPage?.(tally);
       if (page.cursor === undefined) return tally;
       await options.betweenPages?.(tally.pages);
@@ -89,7 +89,7 @@ export async function backfillDeleted(
     const page = await api.listDeletedSince(objectType, since, cursor);
     const changes: FeedChange[] = page.records.map((r) => ({ deleted: true, ...r }));
     // A record in the deleted list is gone now, whatever its local history: as of the read.
-    applyPage(store, changes, () => readAt, tally);
+    applyPage(store, objectType, changes, () => readAt, tally);
     options.onPage?.(tally);
     cursor = page.cursor;
   } while (cursor !== undefined);

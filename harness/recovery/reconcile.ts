@@ -1,4 +1,4 @@
-import type { LocalRecord, LocalStore } from '../pipeline/local-store.js';
+import { type LocalRecord, type LocalStore, recordKey } from '../pipeline/local-store.js';
 import type { Db } from '../pipeline/sqlite.js';
 import type { CrmApi, RecordPage, RecordState } from '../vendors/types.js';
 
@@ -171,8 +171,10 @@ export async function reconcile(
     next?.catch(() => undefined);
     // One turn of the event loop puts the request on the wire before the comparison holds the thread.
     await new Promise((resolve) => setImmediate(resolve));
+    // Keyed as the store keys them (other object types live under `<type>/<id>`).
+    const records = page.records.map((r) => ({ ...r, id: recordKey(objectType, r.id) }));
     store.transaction(() => {
-      const fresh = markAll(page.records);
+      const fresh = markAll(records);
       const locals = store.readMany(fresh.map((r) => r.id));
       for (const r of fresh) compare(r, locals.get(r.id), readAt);
     });
@@ -181,10 +183,14 @@ export async function reconcile(
     options.onPage?.(vendorRecords);
   }
 
-  // Live locally, absent from the snapshot; records that appeared after it started are not extra.
+  // Live locally, absent from the snapshot, of this object type only; records that appeared
+  // after the snapshot started are not extra.
+  if (!/^[a-z_]+$/.test(objectType)) throw new Error(`reconcile: "${objectType}" is not an object type`);
+  const ofType =
+    recordKey(objectType, '') === '' ? "instr(object_id, '/') = 0" : `object_id LIKE '${objectType}/%'`;
   const extras = db.prepare<[number, string, number], { object_id: string }>(
     `SELECT object_id FROM records WHERE deleted_at IS NULL AND last_occurred_at <= ? AND object_id > ?
-       AND object_id NOT IN (SELECT object_id FROM temp.reconcile_seen) ORDER BY object_id LIMIT ?`,
+       AND ${ofType} AND object_id NOT IN (SELECT object_id FROM temp.reconcile_seen) ORDER BY object_id LIMIT ?`,
   );
   const finished = Date.now();
   let after = '';
@@ -204,7 +210,9 @@ export async function reconcile(
     after = (rows.at(-1) as { object_id: string }).object_id;
   }
   const localRecords = (
-    db.prepare('SELECT count(*) AS n FROM records WHERE deleted_at IS NULL').get() as { n: number }
+    db.prepare(`SELECT count(*) AS n FROM records WHERE deleted_at IS NULL AND ${ofType}`).get() as {
+      n: number;
+    }
   ).n;
   db.exec('DROP TABLE temp.reconcile_seen');
   return {

@@ -27,7 +27,7 @@ export async function replayFeed(
     if (page.expired) return { replayable: false, detail: page.detail };
     const asOf =
       feed.kind === 'replay-id' ? (c: FeedChange) => (c.deleted ? c.deletedAt : c.modifiedAt) : () => readAt;
-    applyPage(store, page.changes, asOf, tally);
+    applyPage(store, objectType, page.changes, asOf, tally);
     options.onPage?.(tally);
     at = page.position;
     if (!page.more) return { replayable: true, tally, position: at };

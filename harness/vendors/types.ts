@@ -228,6 +228,8 @@ export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonl
 export interface VendorEvent {
   readonly key: string;
   readonly objectId: string;
+  /** Canonical object type (contacts, companies, deals); contacts when absent. */
+  readonly objectType?: string;
   /** The vendor's own name for the event (HubSpot `contact.propertyChange`...). */
   readonly type: string;
   /** What it means for a local copy; undefined when poc cannot apply it (it is dead-lettered). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../harness/pipeline/local-store.js';
 import { openDb } from '../../harness/pipeline/sqlite.js';
 import { reconcile } from '../../harness/recovery/reconcile.js';
+import { getVendor } from '../../harness/vendors/index.js';
 import type { CrmApi, RecordPage, RecordState } from '../../harness/vendors/types.js';
 
 const person = (id: string, lastname = 'Lee'): RecordState => ({
@@ -63,5 +64,55 @@ describe('reconcile', () => {
       missing: 0,
       extra: 0,
     });
+  });
+
+  it('keeps other object types apart: a HubSpot company with a contact’s id is neither merged into it nor an extra', async () => {
+    const hubspot = getVendor('hubspot').webhooks({ secrets: ['unused'] });
+    const event = (
+      subscriptionType: string,
+      propertyName: string,
+      propertyValue: string,
+      eventId: number,
+    ) => ({
+      eventId,
+      subscriptionId: 7,
+      portalId: 62515,
+      occurredAt: 1_000 + eventId,
+      attemptNumber: 0,
+      objectId: 1001,
+      subscriptionType,
+      propertyName,
+      propertyValue,
+    });
+    const events = hubspot.parse(
+      Buffer.from(
+        JSON.stringify([
+          event('contact.propertyChange', 'email', '1001@poc.example', 1),
+          event('contact.propertyChange', 'firstname', 'Ann', 2),
+          event('contact.propertyChange', 'lastname', 'Lee', 3),
+          event('contact.propertyChange', 'phone', '+15550000000', 4),
+          event('company.propertyChange', 'name', 'Acme', 5),
+        ]),
+      ),
+    );
+    expect(events.map((e) => e.objectType)).toEqual([
+      'contacts',
+      'contacts',
+      'contacts',
+      'contacts',
+      'companies',
+    ]);
+    const db = openDb(':memory:');
+    const store = new LocalStore(db);
+    store.transaction(() => {
+      for (const e of events) store.apply(e);
+    });
+    expect(store.read('companies/1001')?.fields.get('name')?.value).toBe('Acme');
+    expect(store.read('1001')?.fields.has('name')).toBe(false);
+    const report = await reconcile(vendorWithPages([[person('1001')]]), store, db, 'contacts', {
+      repair: true,
+    });
+    expect(report).toMatchObject({ matched: 1, extra: 0, localRecords: 1, repaired: 0 });
+    expect(store.read('companies/1001')?.deletedAt).toBeNull();
   });
 });

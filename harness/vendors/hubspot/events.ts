@@ -57,7 +57,8 @@ function toVendorEvents(raw: unknown, index: number): VendorEvent[] {
   }
   const h = e as unknown as HubspotEvent;
   const kind = h.subscriptionType.slice(h.subscriptionType.indexOf('.') + 1);
-  if (kind === 'merge') return mergeEvents(h);
+  const objectType = OBJECT_TYPES[h.subscriptionType.slice(0, h.subscriptionType.indexOf('.'))];
+  if (kind === 'merge') return mergeEvents(h, objectType);
   const hasValue = typeof h.propertyName === 'string' && typeof h.propertyValue === 'string';
   const fields: Record<string, string> = hasValue
     ? { [h.propertyName as string]: h.propertyValue as string }
@@ -66,6 +67,7 @@ function toVendorEvents(raw: unknown, index: number): VendorEvent[] {
     {
       key: hubspotEventKey(h),
       objectId: String(h.objectId),
+      ...(objectType ? { objectType } : {}),
       type: h.subscriptionType,
       action: ACTIONS[kind] === 'update' && !hasValue ? undefined : ACTIONS[kind],
       occurredAt: h.occurredAt,
@@ -83,8 +85,9 @@ const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafe
  * event carries ids only, so the new record's values come from a read, not from the event; when
  * newObjectId is the primary (merges before that change) the primary is kept, ids only.
  */
-function mergeEvents(h: HubspotEvent): VendorEvent[] {
+function mergeEvents(h: HubspotEvent, objectType: string | undefined): VendorEvent[] {
   const base = {
+    ...(objectType ? { objectType } : {}),
     type: h.subscriptionType,
     occurredAt: h.occurredAt,
     attempt: h.attemptNumber,
@@ -113,6 +116,13 @@ function mergeEvents(h: HubspotEvent): VendorEvent[] {
     },
   ];
 }
+
+/** subscriptionType's object part -> poc's canonical object type (the local store keeps them apart). */
+const OBJECT_TYPES: Readonly<Record<string, string>> = {
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+};
 
 const ACTIONS: Readonly<Record<string, EventAction>> = {
   creation: 'create',
