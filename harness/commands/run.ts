@@ -125,13 +125,17 @@ export async function runCommand(
     // Every run leaves its summary next to its data; --junit puts the checks where CI looks.
     await writeFile(join(outcome.runDir, 'summary.json'), `${json}\n`).catch(() => undefined);
     // A report that cannot be written must not cost the run its summary or exit code.
+    const report = join(outcome.runDir, 'report.html');
+    let reported = false;
     try {
-      await writeFile(join(outcome.runDir, 'report.html'), runReport(flags.dataDir, outcome.runId));
+      await writeFile(report, runReport(flags.dataDir, outcome.runId));
+      reported = true;
     } catch {
-      process.stderr.write(`warning: could not write ${join(outcome.runDir, 'report.html')}\n`);
+      process.stderr.write(`warning: could not write ${report}\n`);
     }
     if (flags.junit) await writeFile(flags.junit, renderJunit(outcome));
-    process.stdout.write(`${flags.json ? json : renderSummary(outcome)}\n`);
+    const text = `${renderSummary(outcome)}${reported ? `\nreport:   ${report} (charts over time; opens offline)` : ''}`;
+    process.stdout.write(`${flags.json ? json : text}\n`);
     if (outcome.status === 'aborted') return EXIT.interrupted;
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
   } finally {

@@ -76,6 +76,9 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     expect(result.stdout).toContain('target:   mock (hubspot profile)');
     expect(result.stdout).toMatch(/webhook\.loss_count\s+0\n/);
     expect(result.stdout).toMatch(/✓ webhook\.duplicates_applied_count == 0/);
+    // The summary points at the run's report, and the file is there.
+    const report = /^report: {3}(\S+report\.html) /m.exec(result.stdout)?.[1];
+    expect(report && readFileSync(report, 'utf8')).toContain('<svg class="chart"');
     // Not a TTY: progress comes as plain lines on stderr, never on stdout.
     expect(result.stdout).not.toContain('[storm]');
   });
