@@ -66,11 +66,11 @@ describe('retry policy', () => {
     expect([429, 500, 503].every(isRetryableStatus)).toBe(true);
     expect([400, 401, 403, 404, 409].some(isRetryableStatus)).toBe(false);
   });
-  it('uses full jitter under an exponential ceiling', () => {
+  it('uses equal jitter under an exponential ceiling: never less than half the ceiling', () => {
     const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-    expect(backoffMs({ ...policy, random: () => 0.999 }, 2)).toBeCloseTo(399.6);
-    expect(backoffMs({ ...policy, random: () => 0.999 }, 10)).toBeCloseTo(999);
-    expect(backoffMs({ ...policy, random: () => 0 }, 3)).toBe(0);
+    expect(backoffMs({ ...policy, random: () => 0.999 }, 2)).toBeCloseTo(399.8);
+    expect(backoffMs({ ...policy, random: () => 0.999 }, 10)).toBeCloseTo(999.5);
+    expect(backoffMs({ ...policy, random: () => 0 }, 3)).toBe(400);
   });
 });
 
