@@ -5,13 +5,13 @@ import {
   CORRELATION_FIELD,
   type EventTrace,
   onEventTraced,
-  setRunAttributes,
   tracer,
 } from '../harness/telemetry/trace-spans.js';
 import { startTracing, tracingExports } from '../harness/telemetry/tracing.js';
 import { connectApi } from '../harness/vendors/connect.js';
 import type { Confidence, CrmApi, RecordInput, VendorEvent } from '../harness/vendors/types.js';
 import type { RunContext, Scenario, ScenarioResult } from './types.js';
+import { waitFor, writeRecords } from './vendor-writes.js';
 
 export const observabilityMappingOptions = z.object({
   changes: z
@@ -206,23 +206,12 @@ class CorrelationObserver {
   };
 }
 
-async function createRecords(ctx: RunContext, api: CrmApi, emails: readonly string[], batchMax: number) {
+async function createRecords(ctx: RunContext, api: CrmApi, emails: readonly string[]) {
   const inputs: RecordInput[] = emails.map((email, i) => ({
     externalId: email,
     fields: { email, firstname: 'Trace', lastname: `Mapping ${i}` },
   }));
-  const admin = ctx.target.admin;
-  const step = admin ? 1000 : batchMax;
-  for (let start = 0; start < inputs.length; start += step) {
-    const chunk = inputs.slice(start, start + step);
-    if (admin) await admin.firehose('contacts', chunk);
-    else await api.batchUpsert('contacts', chunk);
-  }
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!done() && Date.now() < until && !signal.aborted) await new Promise((r) => setTimeout(r, 100));
+  await writeRecords(ctx, api, inputs);
 }
 
 export const observabilityMapping: Scenario<ObservabilityMappingOptions> = {
@@ -239,7 +228,6 @@ export const observabilityMapping: Scenario<ObservabilityMappingOptions> = {
     const notes: string[] = [];
     // Correlation needs real trace ids: without an OTLP endpoint the SDK runs in-process only.
     await startTracing(undefined, true);
-    setRunAttributes({ 'poc.run_id': ctx.runId, 'poc.scenario': 'observability-mapping' });
     if (!tracingExports()) {
       notes.push(
         'no OTEL_EXPORTER_OTLP_ENDPOINT set: spans were made in-process for correlation, not exported',
@@ -253,9 +241,8 @@ export const observabilityMapping: Scenario<ObservabilityMappingOptions> = {
     try {
       ctx.progress({ phase: 'setup', done: 0, total: 1, detail: 'creating records and subscribing' });
       const emails = Array.from({ length: opts.changes }, (_, i) => `obs-${ctx.runId}-${i}@poc.example`);
-      const batchMax = profile.batchMax.value;
       // Created before the subscription, so their creation makes no events to tell apart.
-      await createRecords(ctx, api, emails, batchMax);
+      await createRecords(ctx, api, emails);
       await api.configureWebhooks(ctx.webhookUrl, {
         objectType: 'contacts',
         actions: ['update'],
@@ -263,7 +250,7 @@ export const observabilityMapping: Scenario<ObservabilityMappingOptions> = {
       });
 
       // Several writes, each its own trace: a receipt must find the right one, not just any.
-      const perWrite = Math.min(batchMax, 10);
+      const perWrite = Math.min(profile.batchMax.value, 10);
       let writes = 0;
       let sent = 0;
       for (let start = 0; start < emails.length && !signal.aborted; start += perWrite) {

@@ -11,6 +11,7 @@ import type { FirehoseInput } from '../harness/targets/types.js';
 import { type ApiCounters, connectApi } from '../harness/vendors/connect.js';
 import type { CrmApi } from '../harness/vendors/types.js';
 import type { RunContext, Scenario, ScenarioResult } from './types.js';
+import { writeRecords } from './vendor-writes.js';
 
 const DAY = 86_400_000;
 const OBJECT = 'contacts';
@@ -124,21 +125,6 @@ async function waitQuiet(
   return false;
 }
 
-/** Applies changes: the mock's firehose (backdated, deletes and merges) or, live, the API. */
-async function applyChanges(
-  ctx: RunContext,
-  api: CrmApi,
-  at: number,
-  inputs: readonly FirehoseInput[],
-): Promise<void> {
-  const admin = ctx.target.admin;
-  if (admin) return admin.firehose(OBJECT, inputs, at);
-  // The public API writes now; deletes and merges are made in the vendor's UI on a live sandbox.
-  const upserts = inputs.filter((i) => !i.deleted && i.mergeInto === undefined);
-  const batch = ctx.target.vendor.profile.batchMax.value;
-  for (let i = 0; i < upserts.length; i += batch) await api.batchUpsert(OBJECT, upserts.slice(i, i + batch));
-}
-
 interface Phase {
   readonly name: string;
   readonly calls: number;
@@ -212,7 +198,7 @@ export const replayBackfill: Scenario<ReplayBackfillOptions> = {
       HISTORY_MIX,
     )) {
       if (signal.aborted) break;
-      await applyChanges(ctx, api, chunk.at, chunk.inputs);
+      await writeRecords(ctx, api, chunk.inputs, chunk.at);
       made += chunk.inputs.length;
       ctx.progress({
         phase: 'history',
@@ -251,7 +237,7 @@ export const replayBackfill: Scenario<ReplayBackfillOptions> = {
         // Spread over the real downtime so the vendor's retries see an outage of the right length.
         const due = outageStartReal + (realDowntime * c++) / chunkCount;
         if (due > Date.now()) await sleep(due - Date.now(), signal);
-        await applyChanges(ctx, api, Math.min(chunk.at, Date.now()), chunk.inputs);
+        await writeRecords(ctx, api, chunk.inputs, Math.min(chunk.at, Date.now()));
         outageMade += chunk.inputs.length;
         ctx.progress({ phase: 'outage', done: outageMade, total: outageChanges, detail: 'receiver down' });
       }

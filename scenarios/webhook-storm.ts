@@ -8,6 +8,7 @@ import { SeqSet } from '../harness/telemetry/seq-set.js';
 import { connectApi, tightestShortLimit } from '../harness/vendors/connect.js';
 import type { CrmApi, RecordInput, VendorEvent } from '../harness/vendors/types.js';
 import type { RunContext, Scenario, ScenarioResult } from './types.js';
+import { waitFor, writeRecords } from './vendor-writes.js';
 
 /** The canonical field each change writes: seq:intendedAt:sentAt. */
 const SEQ_FIELD = 'poc_seq';
@@ -145,7 +146,7 @@ class StormObserver {
  * The records the storm updates in turn. On the mock they come from the firehose (free); on a
  * live vendor through the API, which costs calls, so the pool is kept small there.
  */
-async function createPool(ctx: RunContext, api: CrmApi, size: number, batchMax: number): Promise<string[]> {
+async function createPool(ctx: RunContext, api: CrmApi, size: number): Promise<string[]> {
   faker.seed(20_261_123);
   const emails: string[] = [];
   const inputs: RecordInput[] = [];
@@ -157,13 +158,7 @@ async function createPool(ctx: RunContext, api: CrmApi, size: number, batchMax: 
       fields: { email, firstname: faker.person.firstName(), lastname: faker.person.lastName() },
     });
   }
-  const admin = ctx.target.admin;
-  const step = admin ? 1000 : batchMax;
-  for (let start = 0; start < inputs.length; start += step) {
-    const chunk = inputs.slice(start, start + step);
-    if (admin) await admin.firehose('contacts', chunk);
-    else await api.batchUpsert('contacts', chunk);
-  }
+  await writeRecords(ctx, api, inputs);
   return emails;
 }
 
@@ -175,11 +170,6 @@ function plan(eventsPerSec: number, maxIterPerSec: number, batchMax: number) {
 
 function partlyFailed(result: unknown): boolean {
   return typeof result === 'object' && result !== null && 'errors' in result && Number(result.errors) > 0;
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!done() && Date.now() < until && !signal.aborted) await new Promise((r) => setTimeout(r, 100));
 }
 
 export const webhookStorm: Scenario<WebhookStormOptions> = {
@@ -205,7 +195,7 @@ export const webhookStorm: Scenario<WebhookStormOptions> = {
     const batchMax = profile.batchMax.value;
     const poolSize = target.admin ? opts.poolSize : Math.min(opts.poolSize, batchMax * 20);
     // The pool exists before the subscription, so its creation makes no events to filter out.
-    const emails = await createPool(ctx, api, poolSize, batchMax);
+    const emails = await createPool(ctx, api, poolSize);
     await api.configureWebhooks(ctx.webhookUrl, {
       objectType: 'contacts',
       actions: ['update'],

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
 import { hubspotError } from './errors.js';
-import type { HubspotMock, UpsertInput } from './mock.js';
+import type { HubspotMock, ObjectType, UpsertInput } from './mock.js';
 import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
 import { invalidSearch, type SearchRequest, search } from './search.js';
 
@@ -140,6 +140,10 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     },
   );
 
+  /** A record by its id (following ids a merge replaced) or by a unique property (`idProperty`). */
+  const findRecord = (type: ObjectType, id: string, idProperty = 'hs_object_id') =>
+    idProperty === 'hs_object_id' ? mock.resolve(type, id) : mock.store(type).findBy(idProperty, id);
+
   // An id that a merge replaced answers with the merged record (changelog
   // updated-merge-functionality-for-contacts-and-companies).
   app.get<{
@@ -148,11 +152,7 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
   }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
     const type = objectType(req, reply);
     if (!type) return reply;
-    const idProperty = req.query.idProperty ?? 'hs_object_id';
-    const record =
-      idProperty === 'hs_object_id'
-        ? mock.resolve(type, req.params.id ?? '')
-        : mock.store(type).findBy(idProperty, req.params.id ?? '');
+    const record = findRecord(type, req.params.id ?? '', req.query.idProperty);
     if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
     return toApiObjectWith(record, requestedProperties(req.query.properties));
   });
@@ -164,11 +164,7 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
   }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
     const type = objectType(req, reply);
     if (!type) return reply;
-    const idProperty = req.query.idProperty ?? 'hs_object_id';
-    const record =
-      idProperty === 'hs_object_id'
-        ? mock.resolve(type, req.params.id ?? '')
-        : mock.store(type).findBy(idProperty, req.params.id ?? '');
+    const record = findRecord(type, req.params.id ?? '', req.query.idProperty);
     if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
     return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
   });

@@ -11,8 +11,8 @@ export interface RetryPolicy {
 
 /**
  * Eight retries over 26–52 s: a one-second vendor outage followed by a 20 % error rate still
- * ends in success (simulated: one call in 100,000 fails; six full-jitter retries lost one in
- * 3,000, since their first waits can all fall inside the outage).
+ * ends in success (bench/retry-jitter.sim.js: about 1e-5 of calls fail, against 4e-4 with six
+ * full-jitter retries, whose first waits can all fall inside the outage).
  */
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 8, baseDelayMs: 250, maxDelayMs: 20_000 };
 
