@@ -1,5 +1,11 @@
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
+import { SCENARIOS } from '../scenarios/index.js';
+import { addFlags, givenFlags } from './config/flags.js';
+import { runFlagFields } from './config/run-config.js';
+import { mockVendorOptions, receiverOptions } from './config/server-options.js';
+import { resolveVendorCommand, vendorCommandFields } from './config/vendor-command.js';
 import { EXIT, isPocError, PocError } from './errors.js';
+import type { Scenario } from './scenario.js';
 
 // Heavy modules (fastify, sqlite, prom-client, scenarios) load inside each action, so --help and
 // argument errors answer at once.
@@ -26,45 +32,6 @@ function shareOption(value: string): number {
     );
   }
   return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new PocError(
-      'POC_ERR_BAD_OPTION',
-      `--port: "${value}" must be an integer from 0 to 65535 (0 = any free port)`,
-    );
-  }
-  return n;
-}
-
-/** The remote-write endpoint, from the flag or POC_PROMETHEUS_RW_URL (commander parses both). */
-function remoteWriteUrl(value: string): string {
-  const field = '--prometheus-rw (or POC_PROMETHEUS_RW_URL)';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new PocError(
-      'POC_ERR_BAD_OPTION',
-      `${field}: not a URL; give the remote-write endpoint, e.g. http://127.0.0.1:9090/api/v1/write`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PocError(
-      'POC_ERR_BAD_OPTION',
-      `${field}: must be an http:// or https:// URL, not ${url.protocol}`,
-    );
-  }
-  // Not echoed: argv is visible to every process, and so would the credentials be.
-  if (url.username || url.password) {
-    throw new PocError(
-      'POC_ERR_BAD_OPTION',
-      `${field}: credentials do not belong in the URL; set POC_PROMETHEUS_RW_USERNAME and POC_PROMETHEUS_RW_PASSWORD, or POC_PROMETHEUS_RW_BEARER_TOKEN`,
-    );
-  }
-  return url.href;
 }
 
 /**
@@ -94,6 +61,108 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
+/**
+ * `poc run <scenario>`: one subcommand per scenario, its options generated from the scenario's
+ * schema (harness/config). Every other scenario's options are declared too, hidden, so that one
+ * given to the wrong scenario is named and refused rather than mistaken for a typo.
+ */
+function addRunCommand(program: Command, scenarios: readonly Scenario[]): void {
+  const run = program
+    .command('run')
+    .description('Run a scenario against a vendor (the embedded mock unless --live).')
+    .argument('[scenario]', 'scenario id (poc list scenarios)')
+    // An unknown scenario lands here with its options: name the scenario, not the options.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText(
+      'after',
+      `
+Each scenario has its own options: poc run <scenario> --help lists them with their defaults.
+
+Examples:
+  $ poc run webhook-storm --vendor hubspot
+  $ poc run webhook-storm --vendor hubspot --prometheus-rw http://127.0.0.1:9090/api/v1/write
+  $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=5%,failure=2%
+  $ poc run webhook-storm --vendor hubspot --threshold 'webhook.latency_p99_ms<250' --json
+  $ poc run replay-backfill --vendor salesforce --history 30d --outage 10m
+  $ POC_HUBSPOT_ACCESS_TOKEN=... POC_HUBSPOT_CLIENT_SECRET=... \\
+      poc run webhook-storm --vendor hubspot --live --public-url https://my-tunnel.example/webhooks/hubspot`,
+    )
+    .action((scenario: string | undefined) => {
+      if (scenario === undefined) {
+        run.help();
+        return;
+      }
+      throw new PocError(
+        'POC_ERR_UNKNOWN_SCENARIO',
+        `unknown scenario "${scenario}"; known: ${scenarios.map((s) => s.id).join(', ')}`,
+      );
+    });
+  for (const scenario of scenarios) {
+    const fields = runFlagFields(scenario);
+    const own = new Set(fields.map((f) => f.flag));
+    const foreign = scenarios
+      .filter((other) => other !== scenario)
+      .flatMap((other) => runFlagFields(other))
+      .filter((f) => !own.has(f.flag) && own.add(f.flag));
+    const command = run
+      .command(scenario.id)
+      .description(scenario.summary)
+      .addHelpText(
+        'after',
+        `\nFindings (for --threshold):\n${wrapList(Object.keys(scenario.findings), '  ')}\n\nExamples:\n  $ poc run ${scenario.id} --vendor hubspot\n  $ poc run ${scenario.id} --vendor hubspot --json`,
+      );
+    addFlags(command, fields);
+    addFlags(command, foreign, { hidden: true });
+    command.action(async (_opts, cmd: Command) => {
+      const { runCommand } = await import('./commands/run.js');
+      const flags = givenFlags(cmd, [...fields, ...foreign]);
+      process.exitCode = await withTracing(() => runCommand(scenario, flags, interruptSignal()));
+    });
+  }
+}
+
+/**
+ * A server command that takes a vendor (`poc mock-vendor`, `poc receiver`): its options and the
+ * vendors' own (HubSpot's signature versions) generated from their schemas, resolved in one go.
+ */
+function addVendorServerCommand(
+  program: Command,
+  spec: {
+    readonly name: string;
+    readonly part: 'mock' | 'receiver';
+    readonly schema: typeof mockVendorOptions | typeof receiverOptions;
+    readonly description: string;
+    readonly help: string;
+    readonly run: (config: Readonly<Record<string, unknown>>) => Promise<void>;
+  },
+): void {
+  const { fields, owners } = vendorCommandFields(spec.schema, spec.part);
+  const command = program.command(spec.name).description(spec.description).addHelpText('after', spec.help);
+  addFlags(command, fields, { owners });
+  command.action(async (_opts, cmd: Command) => {
+    const { VENDORS } = await import('./vendors/index.js');
+    await spec.run(
+      resolveVendorCommand(spec.schema, spec.part, givenFlags(cmd, fields), Object.keys(VENDORS)),
+    );
+  });
+}
+
+/** Words joined by commas, wrapped at 100 columns with `indent` in front of each line. */
+function wrapList(words: readonly string[], indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const next = line === '' ? word : `${line}, ${word}`;
+    if (indent.length + next.length > 100 && line !== '') {
+      lines.push(`${line},`);
+      line = word;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => `${indent}${l}`).join('\n');
+}
+
 export function buildProgram(): Command {
   const program = new Command('poc')
     .description(
@@ -114,101 +183,7 @@ Examples:
 Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrupted (results kept).`,
     );
 
-  program
-    .command('run')
-    .description('Run a scenario against a vendor (the embedded mock unless --live).')
-    .argument('<scenario>', 'scenario id (poc list scenarios)')
-    .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
-    .option('--live', 'use the vendor’s sandbox; credentials come from env (see README)', false)
-    .option(
-      '--rate <events/s>',
-      'webhook-storm: target events per second (default 1000)',
-      positiveNumber('--rate'),
-    )
-    .option(
-      '--pool-size <n>',
-      'webhook-storm: records the storm updates in turn (default 1000)',
-      positiveNumber('--pool-size'),
-    )
-    .option(
-      '--api-share <share>',
-      'webhook-storm: share of the documented API limit to use (default 0.8)',
-      shareOption,
-    )
-    .option('--max-wait <time>', 'rate-limit-probe: longest wait for capacity to come back (default 3m)')
-    .option('--history <time>', 'replay-backfill: simulated history before the outage (default 30d)')
-    .option('--outage <time>', 'replay-backfill: how long the receiver is down (default 10m)')
-    .option(
-      '--changes <n>',
-      'replay-backfill: changes in the history (default 50000); observability-mapping: records changed (default 100)',
-      positiveNumber('--changes'),
-    )
-    .option(
-      '--outage-changes <n>',
-      'replay-backfill: changes made while the receiver is down (default 2000)',
-      positiveNumber('--outage-changes'),
-    )
-    .option('--duration <time>', 'how long to drive load, e.g. 30s, 2m', '30s')
-    .option('--grace <time>', 'how long to wait for late deliveries after the load stops', '30s')
-    .option(
-      '--time-scale <n>',
-      'mock only: run the vendor’s clock n times faster (retry schedule, simulated outages); default 100, replay-backfill 600',
-      positiveNumber('--time-scale'),
-    )
-    .option(
-      '--fault <spec>',
-      'mock only: inject faults, e.g. duplicate=0.05,failure=2%, latency=200ms,p=0.1, 5xx=0.02, outage=30s@10s, 429-storm=5s@20s, or flaky | regional-outage | retry-storm',
-      collect,
-      [],
-    )
-    .option(
-      '--threshold <expr>',
-      'fail (exit 99) unless the expression holds, e.g. webhook.latency_p99_ms<250',
-      collect,
-      [],
-    )
-    .option('--json', 'print the result as JSON on stdout', false)
-    .option('--junit <file>', 'also write the checks as JUnit XML (a failed threshold is a failed test)')
-    .option('--data-dir <dir>', 'where runs are stored', '.poc')
-    .option('--receiver-port <port>', 'port of the reference receiver (0 = any free port)', port, 0)
-    .option('--public-url <url>', 'live only: public URL that reaches the receiver (tunnel)')
-    .option('--receiver-url <url>', 'signature-check: attack this receiver instead of the reference one')
-    .option(
-      '--max-requests <n>',
-      'stop sending to the vendor API after n requests (retries count)',
-      positiveNumber('--max-requests'),
-    )
-    .option(
-      '--max-quota-share <share>',
-      'spend at most this share of the vendor’s documented daily quota (default 0.2 with --live)',
-      shareOption,
-    )
-    .addOption(
-      new Option('--prometheus-rw <url>', 'stream the run’s metrics to a Prometheus remote-write endpoint')
-        .env('POC_PROMETHEUS_RW_URL')
-        .argParser(remoteWriteUrl),
-    )
-    .addOption(
-      new Option('--prometheus-rw-interval <time>', 'push interval of --prometheus-rw (default 5s)').env(
-        'POC_PROMETHEUS_RW_PUSH_INTERVAL',
-      ),
-    )
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ poc run webhook-storm --vendor hubspot
-  $ poc run webhook-storm --vendor hubspot --prometheus-rw http://127.0.0.1:9090/api/v1/write
-  $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=5%,failure=2%
-  $ poc run webhook-storm --vendor hubspot --threshold 'webhook.latency_p99_ms<250' --json
-  $ poc run replay-backfill --vendor salesforce --history 30d --outage 10m
-  $ POC_HUBSPOT_ACCESS_TOKEN=... POC_HUBSPOT_CLIENT_SECRET=... \\
-      poc run webhook-storm --vendor hubspot --live --public-url https://my-tunnel.example/webhooks/hubspot`,
-    )
-    .action(async (scenario: string, opts) => {
-      const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await withTracing(() => runCommand(scenario, opts, interruptSignal()));
-    });
+  addRunCommand(program, Object.values(SCENARIOS));
 
   program
     .command('reconcile')
@@ -369,88 +344,39 @@ Examples:
       process.exitCode = await doctorCommand(opts, (line) => process.stdout.write(`${line}\n`));
     });
 
-  program
-    .command('mock-vendor')
-    .description('Serve an emulated vendor (API, limits, webhook delivery, faults) on loopback.')
-    .requiredOption('--vendor <id>', 'vendor profile to emulate')
-    .option('--port <port>', 'port to listen on (0 = any free port)', port, 4010)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option(
-      '--time-scale <n>',
-      'compress the vendor’s retry schedule n times',
-      positiveNumber('--time-scale'),
-      1,
-    )
-    .option(
-      '--fault <spec>',
-      'inject faults, e.g. duplicate=0.05,failure=2%, latency=200ms,p=0.1, 5xx=0.02, outage=30s@10s, 429-storm=5s@20s, or flaky | regional-outage | retry-storm',
-      collect,
-      [],
-    )
-    .option('--data-dir <dir>', 'where generated credentials are written', '.poc')
-    .option(
-      '--seed-records <n>',
-      'start with n messy, realistic contacts (fixed faker seed)',
-      positiveNumber('--seed-records'),
-    )
-    .addOption(
-      new Option('--signature-version <v>', 'webhook signature scheme the mock sends (HubSpot: v1, v2, v3)')
-        .choices(['v1', 'v2', 'v3'])
-        .default('v3'),
-    )
-    .addOption(new Option('--ready-line', 'print one JSON line when listening (used by poc run)').hideHelp())
-    .addHelpText(
-      'after',
-      `
+  addVendorServerCommand(program, {
+    name: 'mock-vendor',
+    part: 'mock',
+    schema: mockVendorOptions,
+    description: 'Serve an emulated vendor (API, limits, webhook delivery, faults) on loopback.',
+    help: `
 Credentials: POC_MOCK_TOKEN (API bearer token) and POC_MOCK_WEBHOOK_SECRET (webhook signing secret);
 when unset, random ones are written to <data-dir>/mock-credentials.json (mode 600).
 
 Examples:
   $ poc mock-vendor --vendor hubspot --port 4010
   $ poc mock-vendor --vendor hubspot --fault duplicate=0.05 --fault failure=0.02 --time-scale 1000`,
-    )
-    .action(async (opts) => {
+    run: async (config) => {
       const { mockVendorCommand } = await import('./commands/mock-vendor.js');
-      await mockVendorCommand(opts);
-    });
-
-  program
-    .command('receiver')
-    .description('Serve the reference webhook receiver (verify, dedupe, durable queue, processor).')
-    .requiredOption('--vendor <id>', 'vendor whose webhooks it receives')
-    .option('--port <port>', 'port to listen on', port, 8080)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--data-dir <dir>', 'folder for pipeline.db', '.poc/receiver')
-    .option(
-      '--public-url <url>',
-      'the URL the vendor posts to, if it differs from the Host header (proxy, tunnel)',
-    )
-    .addOption(
-      new Option(
-        '--durability <mode>',
-        'fsync each commit (power-loss) or leave it to the OS (process-crash)',
-      )
-        .choices(['power-loss', 'process-crash'])
-        .default('power-loss'),
-    )
-    .option(
-      '--accept-legacy-signatures',
-      'also accept HubSpot v1/v2 signatures (no timestamp: replays cannot be refused)',
-      false,
-    )
-    .addHelpText(
-      'after',
-      `
+      await mockVendorCommand(config as never);
+    },
+  });
+  addVendorServerCommand(program, {
+    name: 'receiver',
+    part: 'receiver',
+    schema: receiverOptions,
+    description: 'Serve the reference webhook receiver (verify, dedupe, durable queue, processor).',
+    help: `
 The signing secret comes from the vendor's env variable (HubSpot: POC_HUBSPOT_CLIENT_SECRET, or
 POC_HUBSPOT_CLIENT_SECRET_FILE). Webhooks are accepted at /webhooks/<vendor>; metrics at /metrics.
 
 Examples:
   $ POC_HUBSPOT_CLIENT_SECRET=... poc receiver --vendor hubspot --port 8080`,
-    )
-    .action(async (opts) => {
+    run: async (config) => {
       const { receiverCommand } = await import('./commands/receiver.js');
-      await withTracing(() => receiverCommand(opts));
-    });
+      await withTracing(() => receiverCommand(config as never));
+    },
+  });
 
   return program;
 }

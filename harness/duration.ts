@@ -2,8 +2,11 @@ import { PocError } from './errors.js';
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses k6-style durations (`250ms`, `30s`, `10m`, `1h30m`, `2d`) into milliseconds. */
-export function parseDuration(text: string, field: string): number {
+/** How a duration is written, for error messages. */
+export const DURATION_FORMS = '250ms, 30s, 10m, 1h30m or 2d';
+
+/** k6-style durations (`250ms`, `30s`, `10m`, `1h30m`, `2d`) in milliseconds; undefined if not one. */
+export function durationMs(text: string): number | undefined {
   const trimmed = text.trim();
   const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
   let total = 0;
@@ -12,13 +15,19 @@ export function parseDuration(text: string, field: string): number {
     total += Number(match[1]) * (UNITS_MS[match[2] ?? 's'] ?? 0);
     consumed += match[0].length;
   }
-  if (trimmed.length === 0 || consumed !== trimmed.length) {
+  return trimmed.length === 0 || consumed !== trimmed.length ? undefined : total;
+}
+
+/** Parses a duration, or throws POC_ERR_BAD_OPTION naming `field`. */
+export function parseDuration(text: string, field: string): number {
+  const ms = durationMs(text);
+  if (ms === undefined) {
     throw new PocError(
       'POC_ERR_BAD_OPTION',
-      `${field}: "${text}" is not a duration; write it like 250ms, 30s, 10m, 1h30m or 2d`,
+      `${field}: "${text}" is not a duration; write it like ${DURATION_FORMS}`,
     );
   }
-  return total;
+  return ms;
 }
 
 export function formatDuration(ms: number): string {

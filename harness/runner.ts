@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import type { Progress, Scenario } from '../scenarios/types.js';
+import type { RunConfig } from './config/run-config.js';
 import { PocError } from './errors.js';
 import type { Logger } from './log.js';
 import { budgetFor } from './pipeline/outbound/budget.js';
 import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
+import type { RunOutcome } from './runs/outcome.js';
 import { newRunId, RunStore } from './runs/run-store.js';
 import { evaluate, type Threshold } from './runs/thresholds.js';
+import type { Progress, Scenario } from './scenario.js';
 import { liveTarget } from './targets/live.js';
 import { startMockTarget } from './targets/mock.js';
 import type { Target } from './targets/types.js';
@@ -16,46 +18,17 @@ import { setRunAttributes } from './telemetry/trace-spans.js';
 import type { VendorAdapter } from './vendors/types.js';
 
 export interface RunRequest {
-  readonly scenario: Scenario<never>;
-  readonly scenarioOptions: unknown;
+  readonly scenario: Scenario;
   readonly vendor: VendorAdapter;
-  readonly live: boolean;
-  readonly faults: readonly string[];
-  readonly timeScale: number;
+  /** Resolved and frozen (harness/config/run-config.ts); recorded with the run as it is. */
+  readonly config: Readonly<RunConfig>;
   readonly thresholds: readonly Threshold[];
-  readonly dataDir: string;
-  readonly receiverPort: number;
-  readonly publicUrl: string | undefined;
-  /** Recorded with the run (no secrets: they never reach this object). */
-  readonly config: Readonly<Record<string, unknown>>;
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly onProgress: (p: Progress) => void;
   readonly mockEnv?: Readonly<Record<string, string>>;
-  readonly maxRequests?: number | undefined;
-  readonly maxQuotaShare?: number | undefined;
-  /** Stream the run's metrics to this Prometheus remote-write endpoint (--prometheus-rw). */
-  readonly prometheusRw?: PrometheusRwOptions | undefined;
-}
-
-export interface PrometheusRwOptions {
-  readonly url: string;
-  readonly intervalMs: number;
-  /** Authorization from env; never recorded with the run. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export interface RunOutcome {
-  readonly runId: string;
-  readonly scenario: string;
-  readonly vendor: string;
-  readonly target: string;
-  readonly status: RunStatus;
-  readonly findings: Finding[];
-  readonly checks: Check[];
-  readonly notes: string[];
-  readonly tables: ResultTable[];
-  readonly runDir: string;
+  /** Authorization for --prometheus-rw, from env; never recorded with the run. */
+  readonly remoteWriteHeaders?: Readonly<Record<string, string>>;
 }
 
 /** One run: target up, pipeline listening, scenario driven, thresholds judged, all stored. */
@@ -67,19 +40,20 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     'poc.scenario': req.scenario.id,
     'crm.vendor': req.vendor.profile.id,
   });
-  const runDir = join(req.dataDir, 'runs', runId);
+  const { config } = req;
+  const runDir = join(config.dataDir, 'runs', runId);
   // Whatever was started is stopped, in reverse order, even if a later step fails.
   const cleanup: (() => unknown)[] = [];
   try {
-    const target: Target = req.live
+    const target: Target = config.live
       ? liveTarget(req.vendor)
       : await startMockTarget(req.vendor, {
-          faults: req.faults,
-          timeScale: req.timeScale,
+          faults: config.faults,
+          timeScale: config.timeScale,
           ...(req.mockEnv ? { env: req.mockEnv } : {}),
         });
     cleanup.push(() => target.stop());
-    const store = new RunStore(req.dataDir);
+    const store = new RunStore(config.dataDir);
     cleanup.push(() => store.close());
     const metrics = createPipelineMetrics({
       run_id: runId,
@@ -92,14 +66,16 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       metrics,
       dir: runDir,
       vendor: req.vendor.profile.id,
-      ...(req.publicUrl ? { publicBaseUrl: new URL(req.publicUrl).origin } : {}),
+      ...(config.publicUrl ? { publicBaseUrl: new URL(config.publicUrl).origin } : {}),
     });
     cleanup.push(() => pipeline.close());
-    if (req.prometheusRw) {
+    if (config.prometheusRw) {
       // Loaded only when asked for: protobufjs costs nothing to runs without --prometheus-rw.
       const { startRemoteWrite } = await import('./telemetry/remote-write.js');
       const remoteWrite = startRemoteWrite(metrics.registry, {
-        ...req.prometheusRw,
+        url: config.prometheusRw,
+        intervalMs: config.prometheusRwInterval,
+        ...(req.remoteWriteHeaders ? { headers: req.remoteWriteHeaders } : {}),
         log: req.log,
         // The gauge is read, not counted: refresh it for each snapshot.
         beforeCollect: () => metrics.queueDepth.set(pipeline.inbox.depth),
@@ -107,10 +83,10 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       // Stopped before the pipeline closes, after the verdict is set: the final flush carries it.
       cleanup.push(() => remoteWrite.stop());
     }
-    const address = await listen(pipeline, req.receiverPort);
-    const webhookUrl = req.publicUrl ?? `${address}${pipeline.path}`;
+    const address = await listen(pipeline, config.receiverPort);
+    const webhookUrl = config.publicUrl ?? `${address}${pipeline.path}`;
     store.begin(
-      { scenario: req.scenario.id, vendor: req.vendor.profile.id, target: target.kind, config: req.config },
+      { scenario: req.scenario.id, vendor: req.vendor.profile.id, target: target.kind, config },
       runId,
     );
     // One point a second into the run store, for the report's charts (on disk, not in memory).
@@ -127,7 +103,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     let tables: ResultTable[] = [];
     try {
       const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
-      const budget = budgetFor(req.maxRequests, req.maxQuotaShare, daily?.requests);
+      const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests);
       const result = await req.scenario.run(
         {
           ...(budget ? { budget } : {}),
@@ -140,7 +116,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
           signal: req.signal,
           progress: req.onProgress,
         },
-        req.scenarioOptions as never,
+        config.options,
       );
       findings = result.findings;
       notes = result.notes;

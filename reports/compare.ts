@@ -1,44 +1,26 @@
 import type { Finding } from '../harness/runs/findings.js';
 import type { StoredRun } from '../harness/runs/run-store.js';
+import type { FindingSpec, Noise } from '../harness/runs/vocabulary.js';
 
-export type Direction = 'lower' | 'higher' | 'info';
 export type Verdict = 'better' | 'worse' | 'same' | 'info' | 'new' | 'gone';
 
-interface Rule {
-  readonly match: RegExp;
-  readonly direction: Direction;
-  /** Differences up to max(relative × |a|, absolute) are noise, not change. */
-  readonly relative: number;
-  readonly absolute: number;
-}
-
 /**
- * Which way is good for each finding, and how much two runs of the same thing differ by chance
- * on a shared machine. First match wins. Correctness counts (loss, duplicates applied, errors)
- * have no noise allowance: one more is worse.
+ * How much two runs of the same thing differ by chance on a shared machine, per kind of noise a
+ * finding declares (harness/runs/vocabulary.ts): differences up to max(relative × |a|, absolute)
+ * are noise, not change. Correctness counts (`exact`) have none: one more is worse.
  */
-const RULES: readonly Rule[] = [
-  {
-    match:
-      /(loss|duplicates_applied|write_errors|dead_letter|cases_failed|forgeries_accepted|header_mismatch)_(count|ratio)$/,
-    direction: 'lower',
-    relative: 0,
-    absolute: 0,
-  },
-  { match: /_ms$/, direction: 'lower', relative: 0.25, absolute: 10 },
-  {
-    match: /achieved_rate|sustained_per_s|_honest$|rejects_unknown_token/,
-    direction: 'higher',
-    relative: 0.02,
-    absolute: 0,
-  },
-  {
-    match: /(rate_limited|retries|retried|dropped_iterations|rejected|out_of_order|undetectable)_count$/,
-    direction: 'lower',
-    relative: 0.25,
-    absolute: 5,
-  },
-];
+export const NOISE_ALLOWANCES: Readonly<
+  Record<Noise, { readonly relative: number; readonly absolute: number }>
+> = {
+  exact: { relative: 0, absolute: 0 },
+  latency: { relative: 0.25, absolute: 10 },
+  rate: { relative: 0.02, absolute: 0 },
+  count: { relative: 0.25, absolute: 5 },
+  throughput: { relative: 0.25, absolute: 0 },
+};
+
+/** What compare needs to know of a finding key: which way is better and how noisy it is. */
+export type FindingLookup = (key: string) => Pick<FindingSpec, 'better' | 'noise'> | undefined;
 
 export interface ComparedFinding {
   readonly key: string;
@@ -49,19 +31,20 @@ export interface ComparedFinding {
   readonly verdict: Verdict;
 }
 
-function verdictFor(key: string, a: number | undefined, b: number | undefined): Verdict {
+function verdictFor(spec: ReturnType<FindingLookup>, a: number | undefined, b: number | undefined): Verdict {
   if (a === undefined) return 'new';
   if (b === undefined) return 'gone';
-  const rule = RULES.find((r) => r.match.test(key));
-  if (!rule || rule.direction === 'info') return 'info';
-  const noise = Math.max(rule.relative * Math.abs(a), rule.absolute);
+  // A key poc no longer declares (a run from an older version) is shown, not judged.
+  if (!spec || spec.better === 'none' || spec.noise === undefined) return 'info';
+  const allowance = NOISE_ALLOWANCES[spec.noise];
+  const noise = Math.max(allowance.relative * Math.abs(a), allowance.absolute);
   if (Math.abs(b - a) <= noise) return 'same';
-  const improved = rule.direction === 'lower' ? b < a : b > a;
+  const improved = spec.better === 'lower' ? b < a : b > a;
   return improved ? 'better' : 'worse';
 }
 
 /** Every finding of two runs side by side, with its delta and a verdict that ignores noise. */
-export function compareRuns(a: StoredRun, b: StoredRun): ComparedFinding[] {
+export function compareRuns(a: StoredRun, b: StoredRun, lookup: FindingLookup): ComparedFinding[] {
   const byKey = (fs: readonly Finding[]) => new Map(fs.map((f) => [f.key, f]));
   const fa = byKey(a.findings);
   const fb = byKey(b.findings);
@@ -75,7 +58,7 @@ export function compareRuns(a: StoredRun, b: StoredRun): ComparedFinding[] {
       a: va,
       b: vb,
       delta: va !== undefined && vb !== undefined ? vb - va : undefined,
-      verdict: verdictFor(key, va, vb),
+      verdict: verdictFor(lookup(key), va, vb),
     };
   });
 }

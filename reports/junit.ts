@@ -1,4 +1,4 @@
-import type { RunOutcome } from '../harness/runner.js';
+import type { RunOutcome } from '../harness/runs/outcome.js';
 
 const xml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { Progress } from '../scenarios/types.js';
+import type { Progress } from '../harness/scenario.js';
 
 /** Draws progress: a bar on a TTY, a plain line every few seconds otherwise (CI logs). */
 export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr, everyMs = 5000) {

@@ -1,4 +1,4 @@
-import type { RunOutcome } from '../harness/runner.js';
+import type { RunOutcome } from '../harness/runs/outcome.js';
 import { renderTable } from './table.js';
 
 // Units that read better without a suffix: counts of what the key already names, HTTP statuses.

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PocError } from '../harness/errors.js';
-import { packageRoot } from '../harness/targets/mock.js';
+import { packageRoot } from '../harness/package-root.js';
 import { VENDORS } from '../harness/vendors/index.js';
 import { readYamlFile } from './yaml-file.js';
 
@@ -102,9 +102,43 @@ export function defaultCatalogPath(): string {
   return join(packageRoot(), 'scorecards', 'catalog.yaml');
 }
 
-/** Loads and validates a weights-and-rules file; errors name the file and the line. */
-export function loadCatalog(path = defaultCatalogPath()): Catalog {
-  return readYamlFile(path, catalogSchema, 'weights');
+/** The finding keys a scenario produces; undefined for a scenario poc does not have. */
+export type FindingsOf = (scenario: string) => readonly string[] | undefined;
+
+/**
+ * Loads and validates a weights-and-rules file; errors name the file and the line. Every
+ * measured rule must name a scenario and findings it really produces, so a renamed finding
+ * can never turn a criterion silently into "not measured".
+ */
+export function loadCatalog(path = defaultCatalogPath(), findingsOf?: FindingsOf): Catalog {
+  if (!findingsOf) return readYamlFile(path, catalogSchema, 'weights');
+  const schema = catalogSchema.superRefine((c, ctx) => {
+    c.criteria.forEach((cr, i) => {
+      const rule = cr.measured;
+      if (!rule) return;
+      const keys = findingsOf(rule.scenario);
+      if (keys === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['criteria', i, 'measured', 'scenario'],
+          message: `"${rule.scenario}" is not a scenario; \`poc list scenarios\` lists them`,
+        });
+        return;
+      }
+      const named: [string, (string | number)[]][] = [];
+      if (rule.finding) named.push([rule.finding, ['finding']]);
+      if (rule.ratio) named.push([rule.ratio.of, ['ratio', 'of']], [rule.ratio.to, ['ratio', 'to']]);
+      for (const [key, where] of named) {
+        if (!keys.includes(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['criteria', i, 'measured', ...where],
+            message: `"${key}" is not a finding of ${rule.scenario}; \`poc run ${rule.scenario} --help\` lists them`,
+          });
+      }
+    });
+  });
+  return readYamlFile(path, schema, 'weights');
 }
 
 const answer = z

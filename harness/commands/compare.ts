@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { compareRuns, renderComparison } from '../../reports/compare.js';
 import { renderComparisonReport } from '../../reports/html-report.js';
+import { VOCABULARY } from '../../scenarios/index.js';
 import { RunStore } from '../runs/run-store.js';
 
 /** `poc compare <run-a> <run-b>`: b against a, finding by finding; --html also writes a page. */
@@ -13,7 +14,7 @@ export async function compareCommand(
   try {
     const runA = store.get(a);
     const runB = store.get(b);
-    const rows = compareRuns(runA, runB);
+    const rows = compareRuns(runA, runB, (key) => VOCABULARY.get(key));
     if (opts.html) {
       await writeFile(opts.html, renderComparisonReport(runA, runB, rows, store.series(a), store.series(b)));
     }

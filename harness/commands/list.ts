@@ -13,7 +13,7 @@ export async function listCommand(
     const rows = Object.values(SCENARIOS).map((s) => ({
       id: s.id,
       summary: s.summary,
-      findings: s.findingKeys,
+      findings: Object.keys(s.findings),
     }));
     if (opts.json) return `${JSON.stringify(rows, null, 2)}\n`;
     const width = Math.max(...rows.map((r) => r.id.length));

@@ -1,28 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { parseFaults } from '../../mock-vendor/faults.js';
 import { buildMockVendor } from '../../mock-vendor/server.js';
+import type { mockVendorOptions } from '../config/server-options.js';
 import { PocError } from '../errors.js';
 import { readSecret } from '../secrets.js';
-import { getVendor } from '../vendors/index.js';
+import { VENDOR_OPTIONS } from '../vendors/options.js';
 
-export interface MockVendorFlags {
-  vendor: string;
-  port: number;
-  host: string;
-  timeScale: number;
-  fault: string[];
-  dataDir: string;
-  readyLine?: boolean;
-  signatureVersion: 'v1' | 'v2' | 'v3';
-  seedRecords?: number;
+function vendorOwn(flags: MockVendorConfig): Record<string, unknown> {
+  const own = VENDOR_OPTIONS[flags.vendor]?.mock;
+  return own ? Object.fromEntries(Object.keys(own.shape).map((k) => [k, flags[k]])) : {};
 }
 
+/** Resolved options (harness/config/server-options.ts) plus the vendor's own (HubSpot's signatureVersion). */
+export type MockVendorConfig = z.output<typeof mockVendorOptions> & Readonly<Record<string, unknown>>;
+
 /** `poc mock-vendor`: the emulated vendor as a standalone server, until SIGINT/SIGTERM. */
-export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
-  getVendor(flags.vendor);
-  const faults = parseFaults(flags.fault);
+export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> {
+  const faults = parseFaults(flags.faults);
   let token = readSecret('POC_MOCK_TOKEN');
   let clientSecret = readSecret('POC_MOCK_WEBHOOK_SECRET');
   let credentialsFile: string | undefined;
@@ -49,7 +46,8 @@ export async function mockVendorCommand(flags: MockVendorFlags): Promise<void> {
     clientSecret,
     faults,
     timeScale: flags.timeScale,
-    settings: { signatureVersion: flags.signatureVersion, ...settings },
+    // The vendor's own options are settings of its emulation; POC_MOCK_SETTINGS (tests) wins.
+    settings: { ...vendorOwn(flags), ...settings },
   });
   let url: string;
   try {

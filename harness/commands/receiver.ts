@@ -1,22 +1,16 @@
+import type { z } from 'zod';
+import type { receiverOptions } from '../config/server-options.js';
 import { PocError } from '../errors.js';
 import { createPipeline } from '../pipeline/pipeline.js';
-import type { Durability } from '../pipeline/sqlite.js';
 import { readSecret, requireSecret } from '../secrets.js';
 import { createPipelineMetrics } from '../telemetry/metrics.js';
 import { getVendor } from '../vendors/index.js';
 
-export interface ReceiverFlags {
-  vendor: string;
-  port: number;
-  host: string;
-  dataDir: string;
-  publicUrl?: string;
-  durability: Durability;
-  acceptLegacySignatures: boolean;
-}
+/** Resolved options (harness/config/server-options.ts) plus the vendor's own (HubSpot's acceptLegacySignatures). */
+export type ReceiverConfig = z.output<typeof receiverOptions> & Readonly<Record<string, unknown>>;
 
 /** `poc receiver`: the reference pipeline as a standalone server, to point a real vendor at. */
-export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
+export async function receiverCommand(flags: ReceiverConfig): Promise<void> {
   const vendor = getVendor(flags.vendor);
   const secretEnv = vendor.profile.credentialsEnv.webhookSecret;
   const secrets = [requireSecret(secretEnv)];
@@ -30,7 +24,7 @@ export async function receiverCommand(flags: ReceiverFlags): Promise<void> {
     target: 'any',
   });
   const pipeline = createPipeline({
-    scheme: vendor.webhooks({ secrets, acceptLegacy: flags.acceptLegacySignatures }),
+    scheme: vendor.webhooks({ secrets, acceptLegacy: flags.acceptLegacySignatures === true }),
     metrics,
     dir: flags.dataDir,
     vendor: vendor.profile.id,

@@ -6,13 +6,15 @@ import { renderSummary, summaryJson } from '../../reports/summary.js';
 import { EXIT, type ExitCode, PocError } from '../errors.js';
 import { LocalStore } from '../pipeline/local-store.js';
 import { type Db, openDb } from '../pipeline/sqlite.js';
+import { RECONCILE_FINDINGS } from '../recovery/findings.js';
 import { driftCount, reconcile } from '../recovery/reconcile.js';
-import type { RunOutcome } from '../runner.js';
 import type { Finding } from '../runs/findings.js';
+import type { RunOutcome } from '../runs/outcome.js';
 import { newRunId, RunStore } from '../runs/run-store.js';
 import { evaluate, parseThreshold, type Threshold } from '../runs/thresholds.js';
+import { defineFindings, toFindings } from '../runs/vocabulary.js';
+import { API_FINDINGS, connectApi } from '../targets/connect.js';
 import { liveTarget } from '../targets/live.js';
-import { connectApi } from '../vendors/connect.js';
 import { getVendor } from '../vendors/index.js';
 
 export interface ReconcileFlags {
@@ -25,20 +27,11 @@ export interface ReconcileFlags {
   threshold: string[];
 }
 
-const UNITS: Readonly<Record<string, string>> = {
-  'reconcile.vendor_records_count': 'records',
-  'reconcile.local_records_count': 'records',
-  'reconcile.matched_count': 'records',
-  'reconcile.missing_count': 'records',
-  'reconcile.stale_count': 'records',
-  'reconcile.extra_count': 'records',
-  'reconcile.duplicates_count': 'records',
-  'reconcile.conflicts_count': 'records',
-  'reconcile.repaired_count': 'records',
-  'reconcile.drift_count': 'records',
-  'reconcile.records_per_s': 'records/s',
-  'api.requests_count': 'requests',
-};
+/** What `poc reconcile` reports: the reconcile's findings and the API calls they cost. */
+const FINDINGS = defineFindings({
+  ...RECONCILE_FINDINGS,
+  'api.requests_count': API_FINDINGS['api.requests_count'],
+});
 
 const DEFAULT_CHECKS: Threshold[] = ['missing', 'stale', 'extra', 'duplicates'].map((k) => ({
   key: `reconcile.${k}_count`,
@@ -72,7 +65,7 @@ function openStore(path: string): Db {
  */
 export async function reconcileCommand(flags: ReconcileFlags, signal: AbortSignal): Promise<ExitCode> {
   const vendor = getVendor(flags.vendor);
-  const thresholds = flags.threshold.map((t) => parseThreshold(t, Object.keys(UNITS)));
+  const thresholds = flags.threshold.map((t) => parseThreshold(t, Object.keys(FINDINGS)));
   if (!flags.live) {
     const env = vendor.profile.credentialsEnv.baseUrl;
     throw new PocError(
@@ -115,7 +108,7 @@ export async function reconcileCommand(flags: ReconcileFlags, signal: AbortSigna
         samplesPerKind: 10,
         onPage: (n) => progress.update({ phase: 'reconcile', done: n, total: n, detail: 'records read' }),
       });
-      const values: Record<string, number> = {
+      const values: Partial<Record<keyof typeof FINDINGS, number>> = {
         'reconcile.vendor_records_count': report.vendorRecords,
         'reconcile.local_records_count': report.localRecords,
         'reconcile.matched_count': report.matched,
@@ -129,12 +122,7 @@ export async function reconcileCommand(flags: ReconcileFlags, signal: AbortSigna
         'reconcile.records_per_s': Math.round((report.vendorRecords * 1000) / Math.max(1, report.durationMs)),
         'api.requests_count': counters.requests,
       };
-      findings = Object.entries(values).map(([key, value]) => ({
-        key,
-        value,
-        unit: UNITS[key] ?? '',
-        evidence: `${target.describe()} snapshot vs ${flags.store}`,
-      }));
+      findings = toFindings(FINDINGS, values, `${target.describe()} snapshot vs ${flags.store}`);
       samples = report.samples.map((s) => [s.kind, s.id, s.detail]);
       if (flags.repair && report.repaired > 0)
         notes.push(

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
+import { SCENARIOS } from '../../scenarios/index.js';
 import { type Answers, defaultCatalogPath, loadAnswers, loadCatalog } from '../../scorecards/catalog.js';
 import { buildScorecard } from '../../scorecards/model.js';
 import { selectRuns } from '../../scorecards/runs.js';
@@ -18,6 +19,12 @@ export interface ScorecardFlags {
   out: string;
   dataDir: string;
 }
+
+/** The findings each scenario produces, for checking the rules of a weights file. */
+const findingsOf = (scenario: string) => {
+  const found = SCENARIOS[scenario];
+  return found ? Object.keys(found.findings) : undefined;
+};
 
 /** Writes every file or none: each goes to a temporary name first, then all are renamed. */
 async function writeAll(files: readonly (readonly [string, string | Buffer])[]): Promise<void> {
@@ -45,7 +52,7 @@ async function writeAll(files: readonly (readonly [string, string | Buffer])[]):
 
 /** `poc scorecard`: runs + weights + answers -> scorecard.xlsx, .csv and .md. */
 export async function scorecardCommand(flags: ScorecardFlags): Promise<string> {
-  const catalog = loadCatalog(flags.weights ?? defaultCatalogPath());
+  const catalog = loadCatalog(flags.weights ?? defaultCatalogPath(), findingsOf);
   const answers: Answers = flags.answers ? loadAnswers(flags.answers, catalog) : new Map();
   if (!flags.out.endsWith('.xlsx'))
     throw new PocError('POC_ERR_BAD_OPTION', `--out: "${flags.out}" must end in .xlsx`);

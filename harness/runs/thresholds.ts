@@ -10,23 +10,24 @@ export interface Threshold {
 
 const PATTERN = /^\s*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
-/** Parses `--threshold 'webhook.latency_p99_ms<250'` against the findings a scenario produces. */
-export function parseThreshold(expr: string, knownKeys: readonly string[]): Threshold {
+/**
+ * Reads `webhook.latency_p99_ms<250` against the findings a scenario produces: the threshold,
+ * or what is wrong with the expression.
+ */
+export function readThreshold(expr: string, knownKeys: readonly string[]): Threshold | { problem: string } {
   const m = PATTERN.exec(expr);
-  if (!m) {
-    throw new PocError(
-      'POC_ERR_BAD_THRESHOLD',
-      `--threshold: "${expr}" is not <finding> <op> <number> (ops: < <= > >= == !=)`,
-    );
-  }
+  if (!m) return { problem: `"${expr}" is not <finding> <op> <number> (ops: < <= > >= == !=)` };
   const [, key = '', op = '==', num = '0'] = m;
-  if (!knownKeys.includes(key)) {
-    throw new PocError(
-      'POC_ERR_BAD_THRESHOLD',
-      `--threshold: "${key}" is not a finding of this scenario; known: ${knownKeys.join(', ')}`,
-    );
-  }
+  if (!knownKeys.includes(key))
+    return { problem: `"${key}" is not a finding of this scenario; known: ${knownKeys.join(', ')}` };
   return { key, op: op as CheckOp, threshold: Number(num), source: 'user' };
+}
+
+/** Parses `--threshold 'webhook.latency_p99_ms<250'`, or throws POC_ERR_BAD_THRESHOLD. */
+export function parseThreshold(expr: string, knownKeys: readonly string[]): Threshold {
+  const read = readThreshold(expr, knownKeys);
+  if ('problem' in read) throw new PocError('POC_ERR_BAD_THRESHOLD', `--threshold: ${read.problem}`);
+  return read;
 }
 
 function holds(value: number, op: CheckOp, threshold: number): boolean {

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { PocError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { readSecret } from '../secrets.js';
 import type { VendorAdapter } from '../vendors/types.js';
 import type { FirehoseInput, MockAdmin, Target } from './types.js';
@@ -14,21 +13,6 @@ export interface MockTargetOptions {
   readonly timeScale: number;
   /** Extra environment for the mock process (tests use it to set ground-truth settings). */
   readonly env?: Readonly<Record<string, string>>;
-}
-
-/** The folder holding package.json and bin/poc.js, from the sources or from dist/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'bin', 'poc.js'))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new PocError(
-        'POC_ERR_MOCK_START',
-        'cannot find bin/poc.js above harness/targets: is the package complete?',
-      );
-    dir = parent;
-  }
-  return dir;
 }
 
 /** The mock needs Node's own settings and its log level, not the user's environment. */
@@ -134,7 +118,7 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
     settings: {},
     timeScale: options.timeScale,
     admin,
-    describe: () => `mock (${vendor.profile.id} profile)`,
+    describe: () => `mock (${vendor.profile.id} emulation)`,
     async stop() {
       process.off('exit', killOnExit);
       if (!running()) return;

@@ -33,7 +33,7 @@ export interface Target {
    */
   readonly timeScale: number;
   readonly admin?: MockAdmin;
-  /** One line for summaries: "mock (hubspot profile)" or "live (https://api.hubapi.com)". */
+  /** One line for summaries: "mock (hubspot emulation)" or "live (https://api.hubapi.com)". */
   describe(): string;
   stop(): Promise<void>;
 }

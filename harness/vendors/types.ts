@@ -29,6 +29,12 @@ export interface RetryScheduleFact {
   readonly timeoutMs: number;
 }
 
+/** A vendor-side facility (delivery log, audit log), on the scorecard's 0..3 guide (scorecards/catalog.yaml). */
+export interface Facility {
+  readonly what: string;
+  readonly level: 0 | 1 | 2 | 3;
+}
+
 export interface VendorProfile {
   readonly id: string;
   readonly name: string;
@@ -51,6 +57,11 @@ export interface VendorProfile {
     readonly retry: Documented<RetryScheduleFact>;
     readonly timestampToleranceMs: Documented<number>;
     readonly replay: Documented<'none' | 'replay-id' | 'delta-link'>;
+  };
+  /** None of them documents W3C trace context on webhooks: that one is measured, not listed. */
+  readonly observability: {
+    readonly deliveryLog: Documented<Facility>;
+    readonly auditLog: Documented<Facility>;
   };
 }
 
@@ -322,4 +333,6 @@ export interface VendorAdapter {
   readonly profile: VendorProfile;
   api(connection: ApiConnection): CrmApi;
   webhooks(secrets: WebhookSecrets): WebhookScheme;
+  /** A fresh webhook secret in the form the vendor issues one (for rotation); random base64url when absent. */
+  newSecret?(): string;
 }

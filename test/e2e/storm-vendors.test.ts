@@ -66,7 +66,7 @@ describe('poc run webhook-storm on every vendor profile (the CLI as a user runs 
       expect(result.code, result.stderr).toBe(0);
       const json = JSON.parse(result.stdout) as StormJson;
       const f: Findings = (key) => json.findings[key]?.value ?? Number.NaN;
-      expect(json.target).toBe(`mock (${vendor} profile)`);
+      expect(json.target).toBe(`mock (${vendor} emulation)`);
       expect(json.status).toBe('passed');
       // Batch sizes make the planned count differ a little from rate × duration; the rate must hold.
       expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.95);

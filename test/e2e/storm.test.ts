@@ -36,7 +36,7 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as StormJson;
     const f = (key: string) => json.findings[key]?.value ?? Number.NaN;
-    expect(json.target).toBe('mock (hubspot profile)');
+    expect(json.target).toBe('mock (hubspot emulation)');
     expect(json.status).toBe('passed');
     expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.99);
     expect(f('webhook.events_sent_count')).toBeGreaterThanOrEqual(19_800);
@@ -73,7 +73,7 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
       data.path,
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('target:   mock (hubspot profile)');
+    expect(result.stdout).toContain('target:   mock (hubspot emulation)');
     expect(result.stdout).toMatch(/webhook\.loss_count\s+0\n/);
     expect(result.stdout).toMatch(/✓ webhook\.duplicates_applied_count == 0/);
     // The summary points at the run's report, and the file is there.

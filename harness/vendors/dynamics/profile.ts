@@ -112,4 +112,24 @@ export const dynamicsProfile: VendorProfile = {
       confidence: 'verified',
     },
   },
+  // What the vendor documents about seeing its deliveries and changes from its side. Data, not
+  // measurement: the mock emulates none of it, and a live run can only point at the console.
+  observability: {
+    deliveryLog: {
+      value: {
+        what: 'asynchronous webhook steps run as System Jobs (asyncoperations) with status and error, readable over the Web API',
+        level: 2,
+      },
+      source: 'https://learn.microsoft.com/power-apps/developer/data-platform/use-webhooks',
+      confidence: 'secondary',
+    },
+    auditLog: {
+      value: {
+        what: 'Dataverse auditing: the audits entity set over the Web API, retention set per environment',
+        level: 3,
+      },
+      source: 'https://learn.microsoft.com/power-apps/developer/data-platform/auditing/overview',
+      confidence: 'secondary',
+    },
+  },
 };

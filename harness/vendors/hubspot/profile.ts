@@ -65,4 +65,24 @@ export const hubspotProfile: VendorProfile = {
     },
     replay: { value: 'none', source: `${DOCS}/docs/api/webhooks`, confidence: 'secondary' },
   },
+  // What the vendor documents about seeing its deliveries and changes from its side. Data, not
+  // measurement: the mock emulates none of it, and a live run can only point at the console.
+  observability: {
+    deliveryLog: {
+      value: {
+        what: 'app Monitoring > Webhooks: every delivery with response, status (success, will retry, failed), filters; UI only',
+        level: 2,
+      },
+      source: 'https://developers.hubspot.com/docs/methods/check-daily-api-usage',
+      confidence: 'verified',
+    },
+    auditLog: {
+      value: {
+        what: 'account audit log (Enterprise) in Settings > Security; an account-activity API is reported',
+        level: 2,
+      },
+      source: 'https://developers.hubspot.com/docs/api/settings/account-activity-api',
+      confidence: 'unverified',
+    },
+  },
 };

@@ -116,6 +116,20 @@ export const pipedriveProfile: VendorProfile = {
     timestampToleranceMs: { value: 0, source: `${DOCS}/guide-for-webhooks-v2`, confidence: 'secondary' },
     replay: { value: 'none', source: `${DOCS}/webhooks-v2-migration-guide`, confidence: 'secondary' },
   },
+  // What the vendor documents about seeing its deliveries and changes from its side. Data, not
+  // measurement: the mock emulates none of it, and a live run can only point at the console.
+  observability: {
+    deliveryLog: {
+      value: { what: 'no delivery log documented; the payload carries a retry counter only', level: 0 },
+      source: 'shared/vendors.md §3.5 (https://pipedrive.readme.io/docs/guide-for-webhooks-v2)',
+      confidence: 'unverified',
+    },
+    auditLog: {
+      value: { what: 'security and activity logs on higher plans, in the UI', level: 1 },
+      source: 'https://support.pipedrive.com/en/article/security-dashboard',
+      confidence: 'unverified',
+    },
+  },
 };
 
 /** The plan bursts by name, for the mock's ground truth. */

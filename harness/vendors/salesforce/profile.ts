@@ -181,4 +181,25 @@ export const salesforceProfile: VendorProfile = {
       confidence: 'verified',
     },
   },
+  // What the vendor documents about seeing its deliveries and changes from its side. Data, not
+  // measurement: the mock emulates none of it, and a live run can only point at the console.
+  observability: {
+    deliveryLog: {
+      value: {
+        what: 'Setup > Outbound Messages > View Message Delivery Status: queued and failing messages, retry or delete; UI only',
+        level: 2,
+      },
+      source:
+        'https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_setting_up.htm',
+      confidence: 'secondary',
+    },
+    auditLog: {
+      value: {
+        what: 'Setup Audit Trail (180 days, SetupAuditTrail object over SOQL); API activity in Event Monitoring (paid add-on)',
+        level: 3,
+      },
+      source: 'https://help.salesforce.com/s/articleView?id=sf.admin_monitorsetup.htm',
+      confidence: 'secondary',
+    },
+  },
 };

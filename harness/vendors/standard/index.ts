@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { VendorAdapter } from '../types.js';
 import { standardApi } from './api.js';
 import { parseStandardMessage } from './events.js';
 import { standardProfile } from './profile.js';
-import { secretKey, signedHeaders, verifyStandard } from './signature.js';
+import { SECRET_PREFIX, secretKey, signedHeaders, verifyStandard } from './signature.js';
 
 export const standard: VendorAdapter = {
   profile: standardProfile,
   api: standardApi,
+  // The spec's form: whsec_ + base64 of 24 to 64 random bytes.
+  newSecret: () => `${SECRET_PREFIX}${randomBytes(24).toString('base64')}`,
   webhooks(secrets) {
     const keys = secrets.secrets.filter((s) => s.length > 0).map(secretKey);
     const toleranceMs = secrets.toleranceMs ?? standardProfile.webhooks.timestampToleranceMs.value;

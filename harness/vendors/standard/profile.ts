@@ -70,6 +70,23 @@ export const standardProfile: VendorProfile = {
       confidence: 'verified',
     },
   },
+  // What the vendor documents about seeing its deliveries and changes from its side. Data, not
+  // measurement: the mock emulates none of it, and a live run can only point at the console.
+  observability: {
+    deliveryLog: {
+      value: {
+        what: 'the Standard Webhooks spec defines none; any log depends on the sending platform',
+        level: 0,
+      },
+      source: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+      confidence: 'verified',
+    },
+    auditLog: {
+      value: { what: 'none in the spec', level: 0 },
+      source: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+      confidence: 'verified',
+    },
+  },
 };
 
 /** What the spec asks of a sender beyond the VendorProfile fields; the mock follows it. */

@@ -184,4 +184,19 @@ export const zohoProfile: VendorProfile = {
     timestampToleranceMs: { value: 0, source: `${DOCS}/notifications/enable.html`, confidence: 'unverified' },
     replay: { value: 'none', source: `${DOCS}/notifications/overview.html`, confidence: 'secondary' },
   },
+  // What the vendor documents about seeing its deliveries and changes from its side. Data, not
+  // measurement: the mock emulates none of it, and a live run can only point at the console.
+  observability: {
+    deliveryLog: {
+      value: { what: 'no delivery log documented for notification channels', level: 0 },
+      source:
+        'shared/vendors.md §4.5 (https://www.zoho.com/crm/developer/docs/api/v8/notifications/overview.html)',
+      confidence: 'unverified',
+    },
+    auditLog: {
+      value: { what: 'Setup > Audit Log of user and admin actions, export in the UI', level: 2 },
+      source: 'https://help.zoho.com/portal/en/kb/crm/data-administration/audit-log',
+      confidence: 'unverified',
+    },
+  },
 };

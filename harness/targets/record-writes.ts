@@ -1,6 +1,5 @@
-import type { FirehoseInput } from '../harness/targets/types.js';
-import type { CrmApi } from '../harness/vendors/types.js';
-import type { RunContext } from './types.js';
+import type { CrmApi } from '../vendors/types.js';
+import type { FirehoseInput, Target } from './types.js';
 
 /**
  * Changes records inside the vendor. On the mock: its firehose, free of API limits and
@@ -8,7 +7,7 @@ import type { RunContext } from './types.js';
  * which costs calls and writes now; deletes and merges are made in the vendor's UI there.
  */
 export async function writeRecords(
-  ctx: RunContext,
+  ctx: { readonly target: Target },
   api: CrmApi,
   inputs: readonly FirehoseInput[],
   at?: number,
@@ -23,10 +22,4 @@ export async function writeRecords(
   const batch = ctx.target.vendor.profile.batchMax.value;
   for (let i = 0; i < upserts.length; i += batch)
     await api.batchUpsert('contacts', upserts.slice(i, i + batch));
-}
-
-/** Polls `done` every 100 ms until it holds, `timeoutMs` passes or the run is interrupted. */
-export async function waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!done() && Date.now() < until && !signal.aborted) await new Promise((r) => setTimeout(r, 100));
 }
