@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { CanonicalInput, MockInstance } from './emulation.js';
 import { type DeliveryFaults, parseFaults } from './faults.js';
-import type { CanonicalInput, MockInstance } from './profile.js';
 import { seedContacts } from './seed.js';
 import type { GroundTruth } from './truth.js';
 
 /**
- * The mock's admin API, under /__admin, the same for every vendor profile. Faults and the
+ * The mock's admin API, under /__admin, the same for every emulation. Faults and the
  * firehose are for scenarios (through the mock target); /__admin/truth is ground truth and only
  * tests may read it.
  */
@@ -40,7 +40,7 @@ export function registerAdminRoutes(
 
   // Changes made "inside the vendor" (imports, workflows, other users): no auth, no rate limit,
   // but the same events as API writes. This is how a storm goes past the API's limits. Inputs
-  // use poc's canonical fields; the profile maps them to the vendor's own.
+  // use poc's canonical fields; the emulation maps them to the vendor's own.
   // `at` backdates the changes (a history in simulated time); never in the future, so the
   // vendor's clock stays monotonic against its own API writes.
   app.post<{ Body: { objectType?: string; inputs?: CanonicalInput[]; at?: number } }>(

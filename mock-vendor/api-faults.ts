@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import type { MockInstance } from './emulation.js';
 import { activeWindow } from './faults.js';
-import type { MockInstance } from './profile.js';
 
 export type FaultKind = 'unavailable' | 'server_error' | 'rate_limited';
 
@@ -20,8 +20,8 @@ const GENERIC: Readonly<Record<FaultKind, FaultResponse>> = {
 };
 
 /**
- * API-side faults for every profile, checked before the vendor's own auth and limits: an outage
- * or a 429 storm is the vendor being down or throttling everyone, whoever asks. Each profile may
+ * API-side faults for every emulation, checked before the vendor's own auth and limits: an outage
+ * or a 429 storm is the vendor being down or throttling everyone, whoever asks. Each emulation may
  * answer in its own error shape through `faultResponse`.
  */
 export function registerApiFaults(

@@ -1,3 +1,3 @@
 // The fault model is shared with `poc run`, which validates --fault before starting the mock;
-// it lives in harness/targets so the CLI never imports the mock.
-export * from '../harness/targets/faults.js';
+// it lives in harness/ so the CLI never imports the mock.
+export * from '../harness/faults.js';

@@ -1,5 +1,5 @@
 import { en, Faker } from '@faker-js/faker';
-import type { CanonicalInput } from './profile.js';
+import type { CanonicalInput } from './emulation.js';
 
 export interface SeedMix {
   /** Share of records whose email is syntactically invalid (legacy imports skipped validation). */
@@ -45,7 +45,7 @@ const INVALID_EMAILS = [
 /**
  * Contacts as a CRM holds them after years of use, from a fixed seed so every run and every
  * vendor gets the same mess: invalid and unconfirmed emails, duplicate people, phone numbers
- * not in E.164, unicode names. Fields are canonical; each profile maps them to its own.
+ * not in E.164, unicode names. Fields are canonical; each emulation maps them to its own.
  */
 export function seedContacts(
   count: number,

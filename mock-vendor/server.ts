@@ -2,9 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { PocError } from '../harness/errors.js';
 import { registerAdminRoutes } from './admin.js';
 import { registerApiFaults } from './api-faults.js';
+import type { MockInstance } from './emulation.js';
+import { EMULATIONS } from './emulations.js';
 import type { DeliveryFaults } from './faults.js';
-import type { MockInstance } from './profile.js';
-import { MOCK_PROFILES } from './profiles.js';
 import { GroundTruth } from './truth.js';
 
 export interface MockVendorOptions {
@@ -25,18 +25,18 @@ export interface MockVendor {
 
 /** Builds the emulated vendor as a Fastify app; the caller decides where it listens. */
 export function buildMockVendor(options: MockVendorOptions): MockVendor {
-  const profile = MOCK_PROFILES[options.vendor];
-  if (!profile) {
+  const emulation = EMULATIONS[options.vendor];
+  if (!emulation) {
     throw new PocError(
       'POC_ERR_NOT_SUPPORTED',
-      `--vendor: no mock profile for "${options.vendor}" yet; known: ${Object.keys(MOCK_PROFILES).join(', ')}`,
+      `--vendor: no emulation of "${options.vendor}" yet; known: ${Object.keys(EMULATIONS).join(', ')}`,
     );
   }
   const truth = new GroundTruth();
   const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024 });
-  // Registered before the profile's own hooks so that faults pre-empt auth and limits.
+  // Registered before the emulation's own hooks so that faults pre-empt auth and limits.
   registerApiFaults(app, () => instance, Date.now());
-  const instance: MockInstance = profile.create(app, {
+  const instance: MockInstance = emulation.create(app, {
     token: options.token,
     webhookSecret: options.clientSecret,
     faults: options.faults,
@@ -44,7 +44,7 @@ export function buildMockVendor(options: MockVendorOptions): MockVendor {
     truth,
     settings: options.settings ?? {},
   });
-  registerAdminRoutes(app, instance, truth, profile.id);
+  registerAdminRoutes(app, instance, truth, emulation.id);
   return {
     app,
     truth,

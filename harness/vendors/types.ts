@@ -1,6 +1,3 @@
-import type { RequestBudget } from '../pipeline/outbound/budget.js';
-import type { ClientRateLimiter } from '../pipeline/outbound/rate-limit.js';
-
 /**
  * What poc knows about a vendor, and how it talks to it. The same adapter serves the live
  * sandbox and the embedded mock: only the base URL and the credentials differ.
@@ -303,6 +300,27 @@ export interface WebhookSecrets {
   readonly acceptLegacy?: boolean;
 }
 
+/**
+ * The run's request budget as a vendor client spends it (RequestBudget in
+ * harness/pipeline/outbound/budget.ts). Declared here so that vendor modules, which the mock
+ * imports too, never import the pipeline.
+ */
+export interface ApiBudget {
+  /** Spends one request; throws POC_ERR_BUDGET_EXHAUSTED before the request is sent when spent. */
+  take(operation: string): void;
+}
+
+/**
+ * The run's client-side rate limiter as a vendor client waits on it (ClientRateLimiter in
+ * harness/pipeline/outbound/rate-limit.ts).
+ */
+export interface ApiRateLimiter {
+  /** Resolves when the caller may send one request. */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /** Everyone waits `ms` (the vendor's Retry-After or reset header). */
+  pauseFor(ms: number): void;
+}
+
 export interface ApiConnection {
   readonly baseUrl: string;
   readonly token: string;
@@ -315,9 +333,9 @@ export interface ApiConnection {
   readonly signal?: AbortSignal;
   readonly onCall?: (call: ApiCallOutcome) => void;
   /** The run's request budget; every attempt spends from it. */
-  readonly budget?: RequestBudget;
+  readonly budget?: ApiBudget;
   /** The run's client-side rate limiter, shared by all its workers. */
-  readonly limiter?: ClientRateLimiter;
+  readonly limiter?: ApiRateLimiter;
   /** Vendor-specific settings that are not secrets (HubSpot's app id, say). */
   readonly settings?: Readonly<Record<string, string>>;
 }

@@ -1,12 +1,12 @@
 import { DATAVERSE_KEY_COLUMN, toColumns } from '../../harness/vendors/dynamics/fields.js';
 import { SERVICE_PROTECTION_CODES } from '../../harness/vendors/dynamics/profile.js';
 import type { FaultKind, FaultResponse } from '../api-faults.js';
-import type { MockProfile } from '../profile.js';
-import { type DynamicsMockSettings, defaultDynamicsSettings } from '../profiles/dynamics.js';
+import type { VendorEmulation } from '../emulation.js';
 import { DATAVERSE_CODES, odataError } from './errors.js';
 import { DynamicsMock } from './mock.js';
 import { registerDynamicsRoutes } from './routes.js';
 import { requestLimitMessage, requestLimitSpec, retryAfterSeconds } from './service-protection.js';
+import { type DynamicsMockSettings, defaultDynamicsSettings } from './settings.js';
 
 const OBJECT_TYPES = ['contacts'] as const;
 
@@ -29,7 +29,7 @@ function faultResponse(settings: DynamicsMockSettings, kind: FaultKind): FaultRe
   };
 }
 
-export const dynamicsMockProfile: MockProfile = {
+export const dynamicsEmulation: VendorEmulation = {
   id: 'dynamics',
   create(app, options) {
     const settings: DynamicsMockSettings = {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryFaults } from '../faults.js';
-import type { DynamicsMockSettings } from '../profiles/dynamics.js';
 import type { GroundTruth } from '../truth.js';
 import { ContactTable, type WriteCondition, type WriteOutcome } from './contacts.js';
 import { DeliveryFleet } from './delivery-fleet.js';
 import type { EntityKey } from './odata.js';
 import { ServiceProtection } from './service-protection.js';
+import type { DynamicsMockSettings } from './settings.js';
 import {
   dynamicsDeliveryFormat,
   type EntityChange,

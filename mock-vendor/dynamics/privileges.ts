@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DynamicsMockSettings } from '../profiles/dynamics.js';
 import { DATAVERSE_CODES, odataError } from './errors.js';
+import type { DynamicsMockSettings } from './settings.js';
 
 /**
  * The tables the mock serves, with the privilege-name stem and object type code Dataverse uses

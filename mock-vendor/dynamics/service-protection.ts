@@ -1,6 +1,6 @@
 import { SERVICE_PROTECTION_CODES } from '../../harness/vendors/dynamics/profile.js';
-import type { DynamicsMockSettings } from '../profiles/dynamics.js';
 import { createLimiter, type LimiterSpec, type RequestLimiter } from '../rate-limiter.js';
+import type { DynamicsMockSettings } from './settings.js';
 
 /**
  * The request-count limit (0x80072322): a test's `rateLimit` in any style, else Dataverse's own

@@ -3,7 +3,7 @@ import type { KeyValue, RemoteExecutionContext } from '../../harness/vendors/dyn
 import { toWcfDate } from '../../harness/vendors/dynamics/events.js';
 import { AUTH_TYPE, parseHttpHeaderAuthValue } from '../../harness/vendors/dynamics/fields.js';
 import type { DeliveryFormat } from '../delivery-engine.js';
-import type { DynamicsMockSettings } from '../profiles/dynamics.js';
+import type { DynamicsMockSettings } from './settings.js';
 
 export interface ServiceEndpoint {
   readonly serviceendpointid: string;

@@ -1,10 +1,10 @@
 import { HUBSPOT_ID_PROPERTY } from '../../harness/vendors/hubspot/fields.js';
 import type { FaultKind, FaultResponse } from '../api-faults.js';
-import type { MockProfile } from '../profile.js';
-import { defaultHubspotSettings, type HubspotMockSettings } from '../profiles/hubspot.js';
+import type { VendorEmulation } from '../emulation.js';
 import { hubspotError } from './errors.js';
 import { HubspotMock, OBJECT_TYPES, type ObjectType } from './mock.js';
 import { registerHubspotRoutes } from './routes.js';
+import { defaultHubspotSettings, type HubspotMockSettings } from './settings.js';
 
 // HubSpot's answers when it is down, failing or throttling (shared/vendors.md §1.3, §1.4).
 const HUBSPOT_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
@@ -22,7 +22,7 @@ const HUBSPOT_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
   },
 };
 
-export const hubspotMockProfile: MockProfile = {
+export const hubspotEmulation: VendorEmulation = {
   id: 'hubspot',
   create(app, options) {
     const settings: HubspotMockSettings = {

@@ -1,10 +1,10 @@
 import type { HubspotEvent } from '../../harness/vendors/hubspot/events.js';
 import { DeliveryEngine } from '../delivery-engine.js';
 import type { DeliveryFaults } from '../faults.js';
-import type { HubspotMockSettings } from '../profiles/hubspot.js';
 import { createLimiter, DailyQuota, type RequestLimiter, RollingWindowLimiter } from '../rate-limiter.js';
 import { type MockRecord, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
+import type { HubspotMockSettings } from './settings.js';
 import { HubspotWebhooks, hubspotDeliveryFormat } from './webhooks.js';
 
 export const OBJECT_TYPES = ['contacts', 'companies', 'deals'] as const;

@@ -1,8 +1,8 @@
 import type { HubspotEvent } from '../../harness/vendors/hubspot/events.js';
 import { signHeaders } from '../../harness/vendors/hubspot/signature.js';
 import type { DeliveryFormat } from '../delivery-engine.js';
-import type { HubspotMockSettings } from '../profiles/hubspot.js';
 import type { PropertyChange } from '../records.js';
+import type { HubspotMockSettings } from './settings.js';
 
 export interface Subscription {
   id: number;

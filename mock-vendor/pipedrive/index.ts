@@ -1,10 +1,10 @@
 import type { FaultKind, FaultResponse } from '../api-faults.js';
-import type { MockProfile } from '../profile.js';
-import { defaultPipedriveSettings, type PipedriveMockSettings } from '../profiles/pipedrive.js';
+import type { VendorEmulation } from '../emulation.js';
 import { overLimitBody, pipedriveError } from './errors.js';
 import { PipedriveMock } from './mock.js';
 import { propsFromCanonical } from './persons.js';
 import { registerPipedriveRoutes } from './routes.js';
+import { defaultPipedriveSettings, type PipedriveMockSettings } from './settings.js';
 
 /** Injected API faults answered in Pipedrive's own error shapes. */
 const PIPEDRIVE_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
@@ -17,7 +17,7 @@ const PIPEDRIVE_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
   },
 };
 
-export const pipedriveMockProfile: MockProfile = {
+export const pipedriveEmulation: VendorEmulation = {
   id: 'pipedrive',
   create(app, options) {
     const settings: PipedriveMockSettings = {

@@ -1,5 +1,5 @@
-import type { PipedriveMockSettings, TokenCosts } from '../profiles/pipedrive.js';
 import { createLimiter, type RequestLimiter, RollingWindowLimiter } from '../rate-limiter.js';
+import type { PipedriveMockSettings, TokenCosts } from './settings.js';
 import { ceilSeconds, windowResetMs } from './window-reset.js';
 
 export type TokenKind = 'api_token' | 'access_token';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryFaults } from '../faults.js';
-import type { PipedriveMockSettings } from '../profiles/pipedrive.js';
 import { type MockRecord, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { PipedriveLimits } from './limits.js';
 import { PersonFieldRegistry } from './person-fields.js';
 import { previousOf, toWebhookPerson } from './persons.js';
+import type { PipedriveMockSettings } from './settings.js';
 import { type PendingBody, type Webhook, WebhookRegistry } from './webhooks.js';
 
 /** Who made a change: `api` for API writes, `app` for changes inside Pipedrive (the firehose). */

@@ -1,10 +1,10 @@
 import { basicHeader } from '../../harness/vendors/pipedrive/auth.js';
 import type { PipedriveWebhookBody } from '../../harness/vendors/pipedrive/events.js';
 import { DeliveryEngine, type DeliveryFormat } from '../delivery-engine.js';
+import type { MockInstance } from '../emulation.js';
 import type { DeliveryFaults } from '../faults.js';
-import type { MockInstance } from '../profile.js';
-import type { PipedriveMockSettings } from '../profiles/pipedrive.js';
 import type { GroundTruth } from '../truth.js';
+import type { PipedriveMockSettings } from './settings.js';
 
 export interface Webhook {
   id: number;

@@ -1,6 +1,5 @@
 import { EXTERNAL_ID_FIELD, toSalesforceFields } from '../../harness/vendors/salesforce/fields.js';
-import type { MockProfile } from '../profile.js';
-import { defaultSalesforceSettings, type SalesforceMockSettings } from '../profiles/salesforce.js';
+import type { VendorEmulation } from '../emulation.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCometdRoutes } from './cdc/cometd.js';
 import { registerCompositeRoutes } from './composite.js';
@@ -11,8 +10,9 @@ import { SalesforceMock } from './mock.js';
 import { registerOutboundRoutes } from './outbound.js';
 import { registerQueryRoutes } from './query.js';
 import { registerSobjectRoutes } from './routes.js';
+import { defaultSalesforceSettings, type SalesforceMockSettings } from './settings.js';
 
-export const salesforceMockProfile: MockProfile = {
+export const salesforceEmulation: VendorEmulation = {
   id: 'salesforce',
   create(app, options) {
     const defaults = defaultSalesforceSettings();

@@ -1,6 +1,5 @@
 import { DeliveryEngine } from '../delivery-engine.js';
 import type { DeliveryFaults } from '../faults.js';
-import type { SalesforceMockSettings } from '../profiles/salesforce.js';
 import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { type MockRecord, type PropertyChange, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
@@ -9,6 +8,7 @@ import { missingRequired, sfDateTime, type Tombstone } from './contact-schema.js
 import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
 import { type OutboundDefinition, type OutboundEvent, outboundDeliveryFormat } from './outbound.js';
 import { SessionStore } from './sessions.js';
+import type { SalesforceMockSettings } from './settings.js';
 
 const DAY_MS = 86_400_000;
 /**

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { secretKey, signedHeaders } from '../../harness/vendors/standard/signature.js';
 import { DeliveryEngine, type DeliveryFormat } from '../delivery-engine.js';
 import type { DeliveryFaults } from '../faults.js';
-import type { StandardMockSettings } from '../profiles/standard.js';
 import type { GroundTruth } from '../truth.js';
+import type { StandardMockSettings } from './settings.js';
 
 /** One message: its id (the `webhook-id`, stable across retries) and its body, fixed at emit. */
 export interface StandardMessage {

@@ -1,13 +1,13 @@
 import { toContactWrite } from '../../harness/vendors/standard/fields.js';
 import { canonicalSecret } from '../../harness/vendors/standard/signature.js';
 import type { FaultKind, FaultResponse } from '../api-faults.js';
-import type { MockProfile } from '../profile.js';
-import { defaultStandardSettings, type StandardMockSettings } from '../profiles/standard.js';
+import type { VendorEmulation } from '../emulation.js';
 import { readContactWrite } from './contacts.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
 import { problem } from './errors.js';
 import { StandardMock } from './mock.js';
 import { registerContactRoutes } from './routes.js';
+import { defaultStandardSettings, type StandardMockSettings } from './settings.js';
 
 // The CRM's answers when it is down, failing or throttling everyone: problem details as ever.
 const PROBLEM = { 'content-type': 'application/problem+json' };
@@ -25,7 +25,7 @@ const STANDARD_FAULTS: Readonly<Record<FaultKind, FaultResponse>> = {
   },
 };
 
-export const standardMockProfile: MockProfile = {
+export const standardEmulation: VendorEmulation = {
   id: 'standard',
   create(app, options) {
     const settings: StandardMockSettings = {

@@ -1,11 +1,11 @@
 import { CONTACT_EVENT_TYPES } from '../../harness/vendors/standard/fields.js';
 import type { DeliveryFaults } from '../faults.js';
-import type { StandardMockSettings } from '../profiles/standard.js';
 import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import type { MockRecord, PropertyChange } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { ContactBook, toContactJson } from './contacts.js';
 import { WebhookEndpoints } from './endpoints.js';
+import type { StandardMockSettings } from './settings.js';
 
 /** The state of one emulated CRM account: contacts, limits, webhook endpoints and delivery. */
 export class StandardMock {

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { StandardMockSettings } from '../profiles/standard.js';
 import { FixedWindowLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { readContactWrite, toContactJson } from './contacts.js';
 import { type FieldError, sendProblem } from './errors.js';
 import { decodeCursor, type ListKind, type SortKey } from './listing.js';
 import type { StandardMock } from './mock.js';
+import type { StandardMockSettings } from './settings.js';
 
 /**
  * Seconds until the quota resets (the draft's delta-seconds): the window boundary for the

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { zohoDateTime } from '../../harness/vendors/zoho/api.js';
 import { ZOHO_FACTS } from '../../harness/vendors/zoho/profile.js';
+import { zohoDateTime } from '../../harness/vendors/zoho/wire.js';
 import { zohoError } from './errors.js';
 import { type Tombstone, type ZohoMock, zohoSecond } from './mock.js';
 import { type ModuleParams, resolveModule, SYSTEM_USER } from './wire.js';

@@ -1,7 +1,6 @@
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import { toZohoFields } from '../../harness/vendors/zoho/fields.js';
-import type { CanonicalInput, MockProfile } from '../profile.js';
-import { defaultZohoSettings, type ZohoMockSettings } from '../profiles/zoho.js';
+import type { CanonicalInput, VendorEmulation } from '../emulation.js';
 import { ZOHO_FAULTS } from './errors.js';
 import { registerFieldRoutes } from './fields-routes.js';
 import { registerGuard } from './guard.js';
@@ -10,10 +9,11 @@ import { MODULES, moduleByObjectType } from './modules.js';
 import type { RecordChange } from './notifications.js';
 import { registerOauthRoutes } from './oauth-routes.js';
 import { registerRecordRoutes } from './records-routes.js';
+import { defaultZohoSettings, type ZohoMockSettings } from './settings.js';
 import { registerUserRoutes } from './users-routes.js';
 import { registerWatchRoutes } from './watch-routes.js';
 
-export const zohoMockProfile: MockProfile = {
+export const zohoEmulation: VendorEmulation = {
   id: 'zoho',
   create(app, options) {
     const overrides = options.settings as Partial<ZohoMockSettings>;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import type { DeliveryFaults } from '../faults.js';
-import { ALL_SCOPES, type ZohoMockSettings, zohoCreditLimit } from '../profiles/zoho.js';
 import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { type MockRecord, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
 import { MODULES, type ModuleRules } from './modules.js';
 import { type RecordChange, ZohoChannels } from './notifications.js';
+import { ALL_SCOPES, type ZohoMockSettings, zohoCreditLimit } from './settings.js';
 
 export interface AccessToken {
   readonly scopes: readonly string[];

@@ -3,8 +3,8 @@ import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import { WATCH_EVENT_SUFFIX } from '../../harness/vendors/zoho/fields.js';
 import { DeliveryEngine, type DeliveryFormat } from '../delivery-engine.js';
 import type { DeliveryFaults } from '../faults.js';
-import type { ZohoMockSettings } from '../profiles/zoho.js';
 import type { GroundTruth } from '../truth.js';
+import type { ZohoMockSettings } from './settings.js';
 
 /** One notification as queued: everything but what the channel adds when it is sent. */
 export type PendingNotification = Omit<ZohoNotification, 'channel_id' | 'token' | 'query_params'>;

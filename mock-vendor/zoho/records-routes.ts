@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { zohoDateTime } from '../../harness/vendors/zoho/api.js';
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
+import { zohoDateTime } from '../../harness/vendors/zoho/wire.js';
 import { registerDeletedRoute } from './deleted-route.js';
 import { zohoError } from './errors.js';
 import { registerListRoute } from './list-route.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { zohoDateTime } from '../../harness/vendors/zoho/api.js';
+import { zohoDateTime } from '../../harness/vendors/zoho/wire.js';
 import { zohoError } from './errors.js';
 import type { ZohoMock } from './mock.js';
 import { moduleByApiName } from './modules.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { zohoDateTime } from '../../harness/vendors/zoho/api.js';
+import { zohoDateTime } from '../../harness/vendors/zoho/wire.js';
 import type { MockRecord } from '../records.js';
 import { zohoError } from './errors.js';
 import { moduleByApiName } from './modules.js';

@@ -26,7 +26,7 @@ const random = rng(SEED);
 const draw = (min: number, max: number) => Math.round(min + random() * (max - min));
 
 /**
- * Every mock profile takes `settings.rateLimit` (style, limit, windowMs) for the limiter its
+ * Every emulation takes `settings.rateLimit` (style, limit, windowMs) for the limiter its
  * probe request meets; the vendor's own over-limit status is what the probe must recognise.
  */
 const THROTTLE_STATUS: Record<string, number> = {

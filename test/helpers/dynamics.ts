@@ -1,6 +1,6 @@
 import { dynamics } from '../../harness/vendors/dynamics/index.js';
+import type { DynamicsMockSettings } from '../../mock-vendor/dynamics/settings.js';
 import type { DeliveryFaults } from '../../mock-vendor/faults.js';
-import type { DynamicsMockSettings } from '../../mock-vendor/profiles/dynamics.js';
 import { type StartedMock, startMock, startReceiverFor } from './servers.js';
 
 /** The reference pipeline with Dataverse's static-key scheme, on 127.0.0.1:0. */

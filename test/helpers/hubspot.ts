@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hubspot } from '../../harness/vendors/hubspot/index.js';
 import type { VendorEvent } from '../../harness/vendors/types.js';
-import type { CanonicalInput } from '../../mock-vendor/profile.js';
+import type { CanonicalInput } from '../../mock-vendor/emulation.js';
 
 /** Changes made inside the mock vendor at `at` (epoch ms, may be in the past), in batches. */
 export async function firehose(url: string, inputs: readonly CanonicalInput[], at?: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { VendorAdapter } from '../../harness/vendors/types.js';
 import type { DeliveryFaults } from '../../mock-vendor/faults.js';
-import type { PipedriveMockSettings } from '../../mock-vendor/profiles/pipedrive.js';
+import type { PipedriveMockSettings } from '../../mock-vendor/pipedrive/settings.js';
 import { type StartedMock, startMock, startReceiverFor } from './servers.js';
 
 /** The emulated Pipedrive in this process on 127.0.0.1:0 (tests may read its ground truth). */

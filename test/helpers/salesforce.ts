@@ -1,6 +1,6 @@
 import { salesforce } from '../../harness/vendors/salesforce/index.js';
 import type { DeliveryFaults } from '../../mock-vendor/faults.js';
-import type { SalesforceMockSettings } from '../../mock-vendor/profiles/salesforce.js';
+import type { SalesforceMockSettings } from '../../mock-vendor/salesforce/settings.js';
 import { type StartedMock, startMock, startReceiverFor } from './servers.js';
 
 export { waitUntil } from './wait.js';

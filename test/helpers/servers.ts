@@ -6,7 +6,7 @@ import { createPipelineMetrics } from '../../harness/telemetry/metrics.js';
 import { hubspot } from '../../harness/vendors/hubspot/index.js';
 import type { VendorAdapter } from '../../harness/vendors/types.js';
 import { type DeliveryFaults, NO_FAULTS } from '../../mock-vendor/faults.js';
-import type { HubspotMockSettings } from '../../mock-vendor/profiles/hubspot.js';
+import type { HubspotMockSettings } from '../../mock-vendor/hubspot/settings.js';
 import { buildMockVendor, type MockVendor } from '../../mock-vendor/server.js';
 
 export function tempDir(prefix = 'poc-test-'): { path: string; remove(): void } {

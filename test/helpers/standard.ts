@@ -1,6 +1,6 @@
 import { standard } from '../../harness/vendors/standard/index.js';
 import type { DeliveryFaults } from '../../mock-vendor/faults.js';
-import type { StandardMockSettings } from '../../mock-vendor/profiles/standard.js';
+import type { StandardMockSettings } from '../../mock-vendor/standard/settings.js';
 import { type StartedMock, startMock, startReceiverFor } from './servers.js';
 
 export { waitUntil } from './wait.js';

@@ -1,6 +1,6 @@
 import { zoho } from '../../harness/vendors/zoho/index.js';
 import type { DeliveryFaults } from '../../mock-vendor/faults.js';
-import type { ZohoMockSettings } from '../../mock-vendor/profiles/zoho.js';
+import type { ZohoMockSettings } from '../../mock-vendor/zoho/settings.js';
 import { type StartedMock, startMock, startReceiverFor } from './servers.js';
 
 /** The reference pipeline with Zoho's echoed-token scheme on 127.0.0.1:0. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
 import { parseHubspotDelivery } from '../../harness/vendors/hubspot/events.js';
 import type { CrmApi, RecordState, VendorEvent } from '../../harness/vendors/types.js';
-import type { CanonicalInput } from '../../mock-vendor/profile.js';
+import type { CanonicalInput } from '../../mock-vendor/emulation.js';
 import { captureHubspotEvents, firehose } from '../helpers/hubspot.js';
 import { type StartedMock, startMockHubspot } from '../helpers/servers.js';
 import { waitUntil } from '../helpers/wait.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceProtection } from '../../mock-vendor/dynamics/service-protection.js';
-import { defaultDynamicsSettings } from '../../mock-vendor/profiles/dynamics.js';
+import { defaultDynamicsSettings } from '../../mock-vendor/dynamics/settings.js';
 
 const USER = 'user-1';
 

@@ -1,8 +1,6 @@
 import { isPocError, PocError } from '../../errors.js';
 import { endRequestSpan, startRequestSpan, tracingOn } from '../../telemetry/trace-spans.js';
-import type { ApiCallOutcome, ApiConnection } from '../../vendors/types.js';
-import type { RequestBudget } from './budget.js';
-import type { ClientRateLimiter } from './rate-limit.js';
+import type { ApiBudget, ApiCallOutcome, ApiConnection, ApiRateLimiter } from '../../vendors/types.js';
 import { DEFAULT_RETRY, type RetryPolicy, retryAfterMs, withRetry } from './retry.js';
 
 export interface HttpClientOptions {
@@ -13,9 +11,9 @@ export interface HttpClientOptions {
   readonly signal?: AbortSignal;
   readonly onCall?: (call: ApiCallOutcome) => void;
   /** Every attempt, retries included, spends one request of it. */
-  readonly budget?: RequestBudget;
+  readonly budget?: ApiBudget;
   /** Shared by every caller of the run: each attempt waits for a token first. */
-  readonly limiter?: ClientRateLimiter;
+  readonly limiter?: ApiRateLimiter;
   /** Deadline of one attempt; 30 s when absent. */
   readonly timeoutMs?: number;
 }

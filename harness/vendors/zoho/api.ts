@@ -5,6 +5,7 @@ import { checkZohoAccess } from './access.js';
 import { toZohoFields, WATCH_EVENT_SUFFIX, ZOHO_DUPLICATE_CHECK_FIELD, zohoModule } from './fields.js';
 import { ZOHO_PROBE_PATH, zohoProbeResult } from './probe.js';
 import { zohoRecords } from './records.js';
+import { zohoDateTime } from './wire.js';
 
 /** Zoho's per-record result inside `data[]` (shared/vendors.md §4.2). */
 interface RecordResult {
@@ -15,11 +16,6 @@ interface RecordResult {
 
 // Older API versions capped channels at one day and v8 at a week: one day ahead fits both.
 const CHANNEL_LIFETIME_MS = 86_400_000 - 60_000;
-
-/** Zoho's date-times: ISO 8601 to the second with an explicit offset, e.g. 2026-01-01T10:00:00+00:00. */
-export function zohoDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-}
 
 /** A channel id is a long; time-based so a re-run does not collide with a live channel. */
 function newChannelId(): number {

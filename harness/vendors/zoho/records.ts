@@ -5,9 +5,9 @@ import {
   type JsonResponse,
 } from '../../pipeline/outbound/http-client.js';
 import type { CrmApi, DeletedPage, DeletedRecord, RecordPage, RecordState } from '../types.js';
-import { zohoDateTime } from './api.js';
 import { toCanonicalFields, ZOHO_FIELD_NAMES, zohoModule } from './fields.js';
 import { ZOHO_FACTS } from './profile.js';
+import { zohoDateTime } from './wire.js';
 
 const PER_PAGE = ZOHO_FACTS.listPerPageMax.value;
 /** Every canonical field, plus the clock; Zoho lists nothing without `fields`. */

@@ -4,8 +4,8 @@ import {
   MAX_PAGE_SIZE,
   SERVICE_PROTECTION,
 } from '../../harness/vendors/dynamics/profile.js';
-import { allMockPrivileges } from '../dynamics/privileges.js';
 import type { LimiterSpec } from '../rate-limiter.js';
+import { allMockPrivileges } from './privileges.js';
 
 /**
  * How the mock Dataverse environment behaves: this is ground truth. It starts from the

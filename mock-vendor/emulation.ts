@@ -16,7 +16,7 @@ export interface CanonicalInput {
   readonly mergeInto?: string;
 }
 
-export interface MockProfileOptions {
+export interface EmulationOptions {
   /** The API credential the mock accepts (bearer token, api_token, Zoho-oauthtoken...). */
   readonly token: string;
   /** The webhook secret: signing key, Basic password, echoed token or static key, per vendor. */
@@ -50,10 +50,10 @@ export interface MockInstance {
 
 /**
  * One emulated vendor: registers its public API on the app (auth, limits, records, webhook
- * configuration) and returns the instance the admin API drives. Profiles live in
- * mock-vendor/<id>/ and are listed in mock-vendor/profiles.ts.
+ * configuration) and returns the instance the admin API drives. Each lives in mock-vendor/<id>/
+ * (index.ts, its ground truth in settings.ts) and is listed in mock-vendor/emulations.ts.
  */
-export interface MockProfile {
+export interface VendorEmulation {
   readonly id: string;
-  create(app: FastifyInstance, options: MockProfileOptions): MockInstance;
+  create(app: FastifyInstance, options: EmulationOptions): MockInstance;
 }
