@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DURATION_FORMS, durationMs, formatDuration } from '../duration.js';
-import { parseFaults } from '../targets/faults.js';
+import { parseFaults } from '../faults.js';
 
 /**
  * What a config field says about itself beyond its type, description and default: how it is

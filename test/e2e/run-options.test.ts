@@ -44,11 +44,11 @@ describe('poc run options, generated from the scenario', () => {
     const options = help.stdout.split('\n').filter((l) => /^ {2}--/.test(l));
     expect(options[0]).toMatch(/^ {2}--history <time> +simulated history before the outage \(default:$/);
     expect(help.stdout).toMatch(/--outage <time> +how long the receiver is down \(default: 10m\)/);
-    expect(help.stdout).toMatch(/--time-scale <n>[^]*?\[mock only\][^]*?\(default: 600\)/);
+    expect(help.stdout).toMatch(/--time-scale <n>[\s\S]*?\[mock only\][\s\S]*?\(default: 600\)/);
     expect(help.stdout).not.toContain('--pool-size');
     expect(help.stdout).toContain('reconcile.missing_count');
     const storm = await runCli(['run', 'webhook-storm', '--help']);
-    expect(storm.stdout).toMatch(/--time-scale <n>[^]*?\(default: 100\)/);
+    expect(storm.stdout).toMatch(/--time-scale <n>[\s\S]*?\(default: 100\)/);
     expect(storm.stdout).not.toContain('--history');
   });
 
@@ -60,13 +60,23 @@ describe('poc run options, generated from the scenario', () => {
     expect(receiver.code).toBe(2);
     expect(receiver.stderr).toContain('--accept-legacy-signatures: applies to hubspot only, not salesforce');
     const help = await runCli(['mock-vendor', '--help']);
-    expect(help.stdout).toMatch(/--signature-version <v> +webhook signature scheme the mock sends \[hubspot\s+only\]/);
+    expect(help.stdout).toMatch(
+      /--signature-version <v> +webhook signature scheme the mock sends \[hubspot\s+only\]/,
+    );
   });
 
   it('stores the resolved config, defaults included, as the run ran it', async () => {
     const data = tempDir();
     try {
-      const run = await runCli(['run', 'signature-check', '--vendor', 'hubspot', '--json', '--data-dir', data.path]);
+      const run = await runCli([
+        'run',
+        'signature-check',
+        '--vendor',
+        'hubspot',
+        '--json',
+        '--data-dir',
+        data.path,
+      ]);
       expect(run.code, run.stderr).toBe(0);
       const { runId } = JSON.parse(run.stdout) as { runId: string };
       const shown = await runCli(['show', runId, '--json', '--data-dir', data.path]);

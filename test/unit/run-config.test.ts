@@ -48,7 +48,9 @@ describe('one config edge for poc run', () => {
     );
     expect(err.code).toBe('POC_ERR_BAD_OPTION');
     expect(err.message).toContain('3 problems:');
-    expect(err.message).toContain('--rate: does not apply to signature-check (it is an option of webhook-storm); drop it');
+    expect(err.message).toContain(
+      '--rate: does not apply to signature-check (it is an option of webhook-storm); drop it',
+    );
     expect(err.message).toContain('--pool-size: does not apply to signature-check');
     expect(err.message).toContain('--receiver-port: "70000" must be an integer from 0 to 65535');
   });
@@ -66,9 +68,15 @@ describe('one config edge for poc run', () => {
   });
 
   it('names a value from the environment by its variable and its flag', () => {
-    const err = problems(() => resolve('webhook-storm', { vendor: 'hubspot' }, { POC_PROMETHEUS_RW_URL: 'nope' }));
+    const err = problems(() =>
+      resolve('webhook-storm', { vendor: 'hubspot' }, { POC_PROMETHEUS_RW_URL: 'nope' }),
+    );
     expect(err.message).toMatch(/^--prometheus-rw \(or POC_PROMETHEUS_RW_URL\): not a URL/);
-    const fromEnv = resolve('webhook-storm', { vendor: 'hubspot' }, { POC_PROMETHEUS_RW_PUSH_INTERVAL: '2s' });
+    const fromEnv = resolve(
+      'webhook-storm',
+      { vendor: 'hubspot' },
+      { POC_PROMETHEUS_RW_PUSH_INTERVAL: '2s' },
+    );
     expect(fromEnv.config.prometheusRwInterval).toBe(2000);
     const flagWins = resolve(
       'webhook-storm',
@@ -82,9 +90,17 @@ describe('one config edge for poc run', () => {
     const scenario = getScenario('webhook-storm');
     const file = { values: { rate: 2000, duration: 'soon' }, label: (key: string) => `poc.yaml:7: ${key}` };
     const err = problems(() =>
-      resolveRunConfig(scenario, { flags: { vendor: 'hubspot' }, env: {}, file, knownVendors: VENDORS, ownersOf: () => [] }),
+      resolveRunConfig(scenario, {
+        flags: { vendor: 'hubspot' },
+        env: {},
+        file,
+        knownVendors: VENDORS,
+        ownersOf: () => [],
+      }),
     );
-    expect(err.message).toBe('poc.yaml:7: duration: "soon" is not a duration; write it like 250ms, 30s, 10m, 1h30m or 2d');
+    expect(err.message).toBe(
+      'poc.yaml:7: duration: "soon" is not a duration; write it like 250ms, 30s, 10m, 1h30m or 2d',
+    );
     const ok = resolveRunConfig(scenario, {
       flags: { vendor: 'hubspot', rate: 500 },
       env: {},
