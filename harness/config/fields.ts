@@ -22,6 +22,42 @@ export interface CliMeta {
   readonly hidden?: true;
 }
 
+/** The vendor a command works on; checked against the registry where the command runs. */
+export function vendorId(description: string) {
+  return z
+    .string({ error: 'is required: name the vendor, e.g. --vendor hubspot' })
+    .describe(description)
+    .meta({ cli: { placeholder: 'id' } });
+}
+
+/** A folder, with its default. */
+export function folder(defaultDir: string, description: string) {
+  return z
+    .string()
+    .min(1)
+    .default(defaultDir)
+    .describe(description)
+    .meta({ cli: { placeholder: 'dir' } });
+}
+
+/** The port a server listens on, with its default. */
+export function listenPort(defaultPort: number, description = 'port to listen on (0 = any free port)') {
+  return port()
+    .default(defaultPort)
+    .describe(description)
+    .meta({ cli: { placeholder: 'port' } });
+}
+
+/** The address a server binds: loopback unless the user says otherwise. */
+export function bindHost() {
+  return z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('address to bind')
+    .meta({ cli: { placeholder: 'host' } });
+}
+
 /** Fault specs for the mock (`duplicate=0.05`, `outage=30s@10s`, `flaky`...), checked as given. */
 export function faultSpecs() {
   return z

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { count, duration, faultSpecs, httpUrl, port, positive, share } from './fields.js';
+import {
+  count,
+  duration,
+  faultSpecs,
+  folder,
+  httpUrl,
+  listenPort,
+  positive,
+  share,
+  vendorId,
+} from './fields.js';
 
 /**
  * The options every `poc run` takes, whatever the scenario: where the run points, what it may
@@ -8,10 +18,7 @@ import { count, duration, faultSpecs, httpUrl, port, positive, share } from './f
  */
 export const runOptions = z
   .object({
-    vendor: z
-      .string({ error: 'is required: name the vendor, e.g. --vendor hubspot' })
-      .describe('vendor id (poc list vendors)')
-      .meta({ cli: { placeholder: 'id' } }),
+    vendor: vendorId('vendor id (poc list vendors)'),
     live: z
       .boolean()
       .default(false)
@@ -40,16 +47,8 @@ export const runOptions = z
       .optional()
       .describe('spend at most this share of the vendor’s documented daily quota (default 0.2 with --live)')
       .meta({ cli: { placeholder: 'share' } }),
-    receiverPort: port()
-      .default(0)
-      .describe('port of the reference receiver (0 = any free port)')
-      .meta({ cli: { placeholder: 'port' } }),
-    dataDir: z
-      .string()
-      .min(1)
-      .default('.poc')
-      .describe('where runs are stored')
-      .meta({ cli: { placeholder: 'dir' } }),
+    receiverPort: listenPort(0, 'port of the reference receiver (0 = any free port)'),
+    dataDir: folder('.poc', 'where runs are stored'),
     json: z.boolean().default(false).describe('print the result as JSON on stdout'),
     junit: z
       .string()

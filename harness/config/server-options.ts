@@ -1,31 +1,15 @@
 import { z } from 'zod';
-import { count, faultSpecs, httpUrl, port, positive } from './fields.js';
+import { bindHost, count, faultSpecs, folder, httpUrl, listenPort, positive, vendorId } from './fields.js';
 
 /** `poc mock-vendor`: an emulated vendor served on its own, until SIGINT/SIGTERM. */
 export const mockVendorOptions = z
   .object({
-    vendor: z
-      .string({ error: 'is required: name the vendor, e.g. --vendor hubspot' })
-      .describe('vendor to emulate (poc list vendors)')
-      .meta({ cli: { placeholder: 'id' } }),
-    port: port()
-      .default(4010)
-      .describe('port to listen on (0 = any free port)')
-      .meta({ cli: { placeholder: 'port' } }),
-    host: z
-      .string()
-      .min(1)
-      .default('127.0.0.1')
-      .describe('address to bind')
-      .meta({ cli: { placeholder: 'host' } }),
+    vendor: vendorId('vendor to emulate (poc list vendors)'),
+    port: listenPort(4010),
+    host: bindHost(),
     timeScale: positive().default(1).describe('compress the vendor’s retry schedule n times'),
     faults: faultSpecs().meta({ cli: { flag: 'fault', placeholder: 'spec' } }),
-    dataDir: z
-      .string()
-      .min(1)
-      .default('.poc')
-      .describe('where generated credentials are written')
-      .meta({ cli: { placeholder: 'dir' } }),
+    dataDir: folder('.poc', 'where generated credentials are written'),
     seedRecords: count(1).optional().describe('start with n messy, realistic contacts (fixed faker seed)'),
     readyLine: z
       .boolean()
@@ -38,26 +22,10 @@ export const mockVendorOptions = z
 /** `poc receiver`: the reference pipeline on its own, to point a real vendor at. */
 export const receiverOptions = z
   .object({
-    vendor: z
-      .string({ error: 'is required: name the vendor, e.g. --vendor hubspot' })
-      .describe('vendor whose webhooks it receives')
-      .meta({ cli: { placeholder: 'id' } }),
-    port: port()
-      .default(8080)
-      .describe('port to listen on (0 = any free port)')
-      .meta({ cli: { placeholder: 'port' } }),
-    host: z
-      .string()
-      .min(1)
-      .default('127.0.0.1')
-      .describe('address to bind')
-      .meta({ cli: { placeholder: 'host' } }),
-    dataDir: z
-      .string()
-      .min(1)
-      .default('.poc/receiver')
-      .describe('folder for pipeline.db')
-      .meta({ cli: { placeholder: 'dir' } }),
+    vendor: vendorId('vendor whose webhooks it receives'),
+    port: listenPort(8080),
+    host: bindHost(),
+    dataDir: folder('.poc/receiver', 'folder for pipeline.db'),
     publicUrl: httpUrl('the URL the vendor posts to, e.g. https://my-tunnel.example/webhooks/hubspot')
       .optional()
       .describe('the URL the vendor posts to, if it differs from the Host header (proxy, tunnel)')

@@ -31,6 +31,22 @@ export interface FindingSpec {
 
 export type FindingSpecs = Readonly<Record<string, FindingSpec>>;
 
+/** A fact that is neither better nor worse: what the run did, what the vendor documents. */
+export function fact(unit: string, description: string, evidence: EvidenceKind = 'run'): FindingSpec {
+  return { unit, description, better: 'none', evidence };
+}
+
+/** A finding with a better direction, and the noise two runs of the same thing show. */
+export function measure(
+  unit: string,
+  description: string,
+  better: 'lower' | 'higher',
+  noise: Noise,
+  evidence: EvidenceKind,
+): FindingSpec {
+  return { unit, description, better, noise, evidence };
+}
+
 /** Declares a group of finding keys; the keys are dotted, lowercase and carry their unit. */
 export function defineFindings<const K extends string>(specs: Readonly<Record<K, FindingSpec>>) {
   return specs;

@@ -1,32 +1,27 @@
 import type { RequestBudget } from '../pipeline/outbound/budget.js';
 import { ClientRateLimiter } from '../pipeline/outbound/rate-limit.js';
-import { defineFindings } from '../runs/vocabulary.js';
+import { defineFindings, fact, measure } from '../runs/vocabulary.js';
 import type { PipelineMetrics } from '../telemetry/metrics.js';
 import type { CrmApi, RateLimitFact } from '../vendors/types.js';
 import type { Target } from './types.js';
 
 /** The findings every scenario that drives the vendor API reports from its ApiCounters. */
 export const API_FINDINGS = defineFindings({
-  'api.requests_count': {
-    unit: 'requests',
-    description: 'vendor API requests the run sent, retries included',
-    better: 'none',
-    evidence: 'run',
-  },
-  'api.retries_count': {
-    unit: 'retries',
-    description: 'retries the outbound client made after a 429, a 5xx or no answer',
-    better: 'lower',
-    noise: 'count',
-    evidence: 'service',
-  },
-  'api.rate_limited_count': {
-    unit: 'responses',
-    description: 'answers that throttled the run (HTTP 429) although it kept under the documented limit',
-    better: 'lower',
-    noise: 'count',
-    evidence: 'service',
-  },
+  'api.requests_count': fact('requests', 'vendor API requests the run sent, retries included'),
+  'api.retries_count': measure(
+    'retries',
+    'retries the outbound client made after a 429, a 5xx or no answer',
+    'lower',
+    'count',
+    'service',
+  ),
+  'api.rate_limited_count': measure(
+    'responses',
+    'answers that throttled the run (HTTP 429) although it kept under the documented limit',
+    'lower',
+    'count',
+    'service',
+  ),
 });
 
 /** What a run's API calls cost, counted as they happen (never per call stored). */

@@ -13,8 +13,6 @@ export const observabilityMappingOptions = z
   })
   .strict();
 
-export type ObservabilityMappingOptions = z.output<typeof observabilityMappingOptions>;
-
 export const observabilityMapping = defineScenario({
   id: 'observability-mapping',
   summary:

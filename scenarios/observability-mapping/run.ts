@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { z } from 'zod';
 import type { ResultTable } from '../../harness/runs/findings.js';
 import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
@@ -8,9 +9,11 @@ import { CORRELATION_FIELD, onEventTraced, tracer } from '../../harness/telemetr
 import { startTracing, tracingExports } from '../../harness/telemetry/tracing.js';
 import type { CrmApi, RecordInput } from '../../harness/vendors/types.js';
 import { waitFor } from '../../harness/wait.js';
-import type { ObservabilityMappingOptions } from './definition.js';
+import type { observabilityMappingOptions } from './definition.js';
 import { OBSERVABILITY_MAPPING_FINDINGS, type ObservabilityMappingFinding } from './findings.js';
 import { CorrelationObserver } from './observer.js';
+
+type ObservabilityMappingOptions = z.output<typeof observabilityMappingOptions>;
 
 async function createRecords(ctx: RunContext, api: CrmApi, emails: readonly string[]) {
   const inputs: RecordInput[] = emails.map((email, i) => ({

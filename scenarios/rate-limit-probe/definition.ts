@@ -14,8 +14,6 @@ export const rateLimitProbeOptions = z
   })
   .strict();
 
-export type RateLimitProbeOptions = z.output<typeof rateLimitProbeOptions>;
-
 export const rateLimitProbe = defineScenario({
   id: 'rate-limit-probe',
   summary:

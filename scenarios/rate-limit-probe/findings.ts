@@ -1,29 +1,19 @@
-import { defineFindings, type FindingSpec } from '../../harness/runs/vocabulary.js';
+import { defineFindings, fact, measure } from '../../harness/runs/vocabulary.js';
 
-const fact = (
-  unit: string,
-  description: string,
-  evidence: FindingSpec['evidence'] = 'design',
-): FindingSpec => ({
-  unit,
-  description,
-  better: 'none',
-  evidence,
-});
-
+// The limits the vendor documents and advertises are design; what it sustains is its service.
 export const RATE_LIMIT_PROBE_FINDINGS = defineFindings({
   'ratelimit.burst_requests': fact(
     'requests',
     'requests admitted back to back before the vendor throttled',
     'service',
   ),
-  'ratelimit.sustained_per_s': {
-    unit: 'requests/s',
-    description: 'the rate the vendor sustains once the burst is spent',
-    better: 'higher',
-    noise: 'rate',
-    evidence: 'service',
-  },
+  'ratelimit.sustained_per_s': measure(
+    'requests/s',
+    'the rate the vendor sustains once the burst is spent',
+    'higher',
+    'rate',
+    'service',
+  ),
   'ratelimit.window_ms': fact(
     'ms',
     'time between consecutive resets (or a full refill of a token bucket)',
@@ -34,45 +24,50 @@ export const RATE_LIMIT_PROBE_FINDINGS = defineFindings({
     'capacity came back a little at a time (token bucket) rather than at a reset',
     'service',
   ),
-  'ratelimit.documented_per_s': fact('requests/s', 'the documented short-window limit, per second'),
-  'ratelimit.documented_burst_requests': fact('requests', 'the documented short-window limit, in requests'),
-  'ratelimit.advertised_limit_requests': fact('requests', 'the limit the vendor’s headers claimed'),
-  'ratelimit.advertised_window_ms': fact('ms', 'the window the vendor’s headers claimed'),
+  'ratelimit.documented_per_s': fact('requests/s', 'the documented short-window limit, per second', 'design'),
+  'ratelimit.documented_burst_requests': fact(
+    'requests',
+    'the documented short-window limit, in requests',
+    'design',
+  ),
+  'ratelimit.advertised_limit_requests': fact('requests', 'the limit the vendor’s headers claimed', 'design'),
+  'ratelimit.advertised_window_ms': fact('ms', 'the window the vendor’s headers claimed', 'design'),
   'ratelimit.advertised_daily_limit_requests': fact(
     'requests',
     'the daily quota the vendor’s headers claimed',
+    'design',
   ),
   'ratelimit.advertised_daily_remaining_requests': fact(
     'requests',
     'the daily quota left, as the headers claimed at the end',
-    'run',
   ),
-  'ratelimit.header_mismatch_count': {
-    unit: 'mismatches',
-    description: 'limit headers that disagreed with what was observed',
-    better: 'lower',
-    noise: 'exact',
-    evidence: 'design',
-  },
-  'ratelimit.retry_after_honest': {
-    unit: 'bool',
-    description: 'capacity was back when Retry-After said (within its one-second grain)',
-    better: 'higher',
-    noise: 'rate',
-    evidence: 'design',
-  },
-  'ratelimit.penalty_ms': {
-    unit: 'ms',
-    description: 'extra wait for going over the limit, beyond the window or refill',
-    better: 'lower',
-    noise: 'latency',
-    evidence: 'service',
-  },
+  'ratelimit.header_mismatch_count': measure(
+    'mismatches',
+    'limit headers that disagreed with what was observed',
+    'lower',
+    'exact',
+    'design',
+  ),
+  'ratelimit.retry_after_honest': measure(
+    'bool',
+    'capacity was back when Retry-After said (within its one-second grain)',
+    'higher',
+    'rate',
+    'design',
+  ),
+  'ratelimit.penalty_ms': measure(
+    'ms',
+    'extra wait for going over the limit, beyond the window or refill',
+    'lower',
+    'latency',
+    'service',
+  ),
   'ratelimit.throttle_status': fact(
     'status',
     'the HTTP status of the over-limit answer (HubSpot 429, Salesforce 403)',
+    'design',
   ),
-  'ratelimit.requests_spent': fact('requests', 'probe requests spent from the budget', 'run'),
+  'ratelimit.requests_spent': fact('requests', 'probe requests spent from the budget'),
 });
 
 export type RateLimitProbeFinding = keyof typeof RATE_LIMIT_PROBE_FINDINGS;

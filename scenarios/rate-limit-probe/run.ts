@@ -1,12 +1,15 @@
+import type { z } from 'zod';
 import { formatDuration } from '../../harness/duration.js';
 import { PocError } from '../../harness/errors.js';
 import { LimitProber, type Recovery } from '../../harness/load/limit-probe.js';
 import type { ResultTable } from '../../harness/runs/findings.js';
 import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
-import type { RateLimitProbeOptions } from './definition.js';
+import type { rateLimitProbeOptions } from './definition.js';
 import { RATE_LIMIT_PROBE_FINDINGS, type RateLimitProbeFinding } from './findings.js';
 import { type Measured, measureBucket, measureWindow, mismatches } from './measure.js';
+
+type RateLimitProbeOptions = z.output<typeof rateLimitProbeOptions>;
 
 /**
  * Finds the vendor's short-window limit without being told: a burst until it throttles, probes

@@ -22,8 +22,6 @@ export const replayBackfillOptions = z
   })
   .strict();
 
-export type ReplayBackfillOptions = z.output<typeof replayBackfillOptions>;
-
 export const replayBackfill = defineScenario({
   id: 'replay-backfill',
   summary:

@@ -1,5 +1,8 @@
+import type { z } from 'zod';
 import type { Target } from '../../harness/targets/types.js';
-import type { ReplayBackfillOptions } from './definition.js';
+import type { replayBackfillOptions } from './definition.js';
+
+export type ReplayBackfillOptions = z.output<typeof replayBackfillOptions>;
 
 /**
  * How big the run is and where its history sits in time, decided once. On the mock the history

@@ -6,13 +6,12 @@ import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
 import { connectApi } from '../../harness/targets/connect.js';
 import type { CrmApi } from '../../harness/vendors/types.js';
-import type { ReplayBackfillOptions } from './definition.js';
 import { REPLAY_BACKFILL_FINDINGS, type ReplayBackfillFinding } from './findings.js';
 import { writeHistory } from './phases/history.js';
 import { runOutage } from './phases/outage.js';
 import { feedPhase, type Recovery, recover } from './phases/recover.js';
 import { awaitVendorRetries } from './phases/retries.js';
-import { planRecovery } from './plan.js';
+import { planRecovery, type ReplayBackfillOptions } from './plan.js';
 import { evidenceFor, recoveryTable, sampleLine } from './report.js';
 import { DeliveryWatch, measured, type Phase } from './watch.js';
 

@@ -14,8 +14,6 @@ export const signatureCheckOptions = z
   })
   .strict();
 
-export type SignatureCheckOptions = z.output<typeof signatureCheckOptions>;
-
 export const signatureCheck = defineScenario({
   id: 'signature-check',
   summary:

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { captureDelivery } from '../../harness/attack/capture.js';
 import { buildCases, type Expectation } from '../../harness/attack/forgeries.js';
 import { sendDelivery } from '../../harness/attack/send.js';
 import type { ResultTable } from '../../harness/runs/findings.js';
 import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
-import type { SignatureCheckOptions } from './definition.js';
+import type { signatureCheckOptions } from './definition.js';
 import { SIGNATURE_CHECK_FINDINGS, type SignatureCheckFinding } from './findings.js';
 import { judge, type Outcome } from './judge.js';
 import { rotationCases } from './rotation.js';
+
+type SignatureCheckOptions = z.output<typeof signatureCheckOptions>;
 
 /**
  * Captures one real delivery, then attacks the receiver with every forgery the vendor's scheme

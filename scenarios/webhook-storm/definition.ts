@@ -20,8 +20,6 @@ export const webhookStormOptions = z
   })
   .strict();
 
-export type WebhookStormOptions = z.output<typeof webhookStormOptions>;
-
 export const webhookStorm = defineScenario({
   id: 'webhook-storm',
   summary:

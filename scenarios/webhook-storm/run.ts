@@ -1,14 +1,17 @@
+import type { z } from 'zod';
 import { isPocError } from '../../harness/errors.js';
 import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
 import { connectApi } from '../../harness/targets/connect.js';
 import type { RecordInput } from '../../harness/vendors/types.js';
 import { waitFor } from '../../harness/wait.js';
-import type { WebhookStormOptions } from './definition.js';
+import type { webhookStormOptions } from './definition.js';
 import { WEBHOOK_STORM_FINDINGS, type WebhookStormFinding } from './findings.js';
 import { createPool, drivePath, type PathResult, partlyFailed, planRates } from './load.js';
 import { StormObserver } from './observer.js';
 import { encodeSeq, SEQ_FIELD } from './sequence.js';
+
+type WebhookStormOptions = z.output<typeof webhookStormOptions>;
 
 /** Changes records at the asked rate and measures what the receiver got, per triggering write. */
 export async function runWebhookStorm(ctx: RunContext, opts: WebhookStormOptions): Promise<ScenarioResult> {
