@@ -2,7 +2,7 @@ import type { RequestBudget } from '../pipeline/outbound/budget.js';
 import { ClientRateLimiter } from '../pipeline/outbound/rate-limit.js';
 import { defineFindings, fact, measure } from '../runs/vocabulary.js';
 import type { PipelineMetrics } from '../telemetry/metrics.js';
-import type { CrmApi, RateLimitFact } from '../vendors/types.js';
+import type { ApiConnection, CrmApi, RateLimitFact } from '../vendors/types.js';
 import type { Target } from './types.js';
 
 /** The findings every scenario that drives the vendor API reports from its ApiCounters. */
@@ -38,6 +38,28 @@ export function tightestShortLimit(limits: readonly RateLimitFact[]): RateLimitF
 }
 
 /**
+ * The vendor API as the run reaches it: the target's base URL, credentials and settings, the
+ * run's abort signal and request budget; `extra` adds or replaces parts of the connection
+ * (a limiter, a reporter, another token). No rate limiter unless given: the probe must meet the
+ * vendor's own limit.
+ */
+export function runApi(
+  target: Target,
+  ctx: { readonly signal: AbortSignal; readonly budget?: RequestBudget },
+  extra: Partial<ApiConnection> = {},
+): CrmApi {
+  return target.vendor.api({
+    baseUrl: target.baseUrl,
+    token: target.credentials.token,
+    webhookSecret: target.credentials.webhookSecret,
+    signal: ctx.signal,
+    settings: target.settings,
+    ...(ctx.budget ? { budget: ctx.budget } : {}),
+    ...extra,
+  });
+}
+
+/**
  * The run's client for the vendor API: the run's budget, metrics per call, and one rate limiter
  * shared by every caller at 90 % of the tightest documented short-window limit, so retries and
  * set-up calls cannot push the run over it.
@@ -54,14 +76,8 @@ export function connectApi(
         Math.max(1, Math.floor(shortLimit.requests * 0.1)),
       )
     : undefined;
-  const api = target.vendor.api({
+  const api = runApi(target, ctx, {
     ...(limiter ? { limiter } : {}),
-    baseUrl: target.baseUrl,
-    token: target.credentials.token,
-    webhookSecret: target.credentials.webhookSecret,
-    signal: ctx.signal,
-    settings: target.settings,
-    ...(ctx.budget ? { budget: ctx.budget } : {}),
     onCall: (call) => {
       counters.requests++;
       counters.retries += call.retries;

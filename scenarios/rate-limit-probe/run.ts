@@ -5,6 +5,7 @@ import { LimitProber, type Recovery } from '../../harness/load/limit-probe.js';
 import type { ResultTable } from '../../harness/runs/findings.js';
 import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
+import { runApi } from '../../harness/targets/connect.js';
 import type { rateLimitProbeOptions } from './definition.js';
 import { RATE_LIMIT_PROBE_FINDINGS, type RateLimitProbeFinding } from './findings.js';
 import { type Measured, measureBucket, measureWindow, mismatches } from './measure.js';
@@ -21,12 +22,7 @@ export async function runRateLimitProbe(
 ): Promise<ScenarioResult> {
   const { target } = ctx;
   const profile = target.vendor.profile;
-  const api = target.vendor.api({
-    baseUrl: target.baseUrl,
-    token: target.credentials.token,
-    signal: ctx.signal,
-    settings: target.settings,
-    ...(ctx.budget ? { budget: ctx.budget } : {}),
+  const api = runApi(target, ctx, {
     onCall: (c) => ctx.metrics.apiCalls.inc({ operation: c.operation, status: String(c.status) }),
   });
   const probe = api.probe?.bind(api);

@@ -6,6 +6,7 @@ import { sendDelivery } from '../../harness/attack/send.js';
 import type { ResultTable } from '../../harness/runs/findings.js';
 import { toFindings } from '../../harness/runs/vocabulary.js';
 import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
+import { runApi } from '../../harness/targets/connect.js';
 import type { signatureCheckOptions } from './definition.js';
 import { SIGNATURE_CHECK_FINDINGS, type SignatureCheckFinding } from './findings.js';
 import { judge, type Outcome } from './judge.js';
@@ -24,14 +25,7 @@ export async function runSignatureCheck(
   const { target } = ctx;
   const adapter = target.vendor;
   const secret = target.credentials.webhookSecret;
-  const api = adapter.api({
-    baseUrl: target.baseUrl,
-    token: target.credentials.token,
-    webhookSecret: secret,
-    signal: ctx.signal,
-    settings: target.settings,
-    ...(ctx.budget ? { budget: ctx.budget } : {}),
-  });
+  const api = runApi(target, ctx);
   const tag = ctx.runId.slice(-6);
   // A non-ASCII value: receivers that re-encode the body before verifying fail on it.
   const marker = `sig-${tag}-Zoë-王-Ω`;
@@ -81,13 +75,7 @@ export async function runSignatureCheck(
 
   // The vendor's side: a token it never issued (revoked, expired or from another environment
   // look the same from outside) must get its 401, not data and not a 5xx.
-  const stranger = adapter.api({
-    baseUrl: target.baseUrl,
-    token: `poc-unknown-${randomBytes(12).toString('hex')}`,
-    signal: ctx.signal,
-    settings: target.settings,
-    ...(ctx.budget ? { budget: ctx.budget } : {}),
-  });
+  const stranger = runApi(target, ctx, { token: `poc-unknown-${randomBytes(12).toString('hex')}` });
   const strangerStatus = stranger.probe ? (await stranger.probe()).status : undefined;
   if (strangerStatus !== undefined) {
     const expect: Expectation = 'reject';
