@@ -48,16 +48,21 @@ async function withTracing<T>(command: () => Promise<T>): Promise<T> {
   }
 }
 
-/** First Ctrl-C aborts the run gracefully (results kept); a second one quits at once. */
+/**
+ * First Ctrl-C aborts the run gracefully (results kept); a second one quits at once. SIGTERM
+ * (what `timeout`, CI runners and systemd send) is a Ctrl-C too: the run is stored, not lost.
+ */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
-  process.on('SIGINT', () => {
+  const interrupt = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
     process.stderr.write(
-      '\ninterrupted: stopping the load and keeping what was measured (Ctrl-C again to quit now)\n',
+      `\ninterrupted (${signal}): stopping the load and keeping what was measured (Ctrl-C again to quit now)\n`,
     );
     controller.abort();
-  });
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   return controller.signal;
 }
 

@@ -22,16 +22,10 @@ export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> 
   const faults = parseFaults(flags.faults);
   let token = readSecret('POC_MOCK_TOKEN');
   let clientSecret = readSecret('POC_MOCK_WEBHOOK_SECRET');
-  let credentialsFile: string | undefined;
-  if (!token || !clientSecret) {
-    token ??= `pat-mock-${randomBytes(16).toString('hex')}`;
-    clientSecret ??= randomBytes(24).toString('base64url');
-    mkdirSync(flags.dataDir, { recursive: true });
-    credentialsFile = join(flags.dataDir, 'mock-credentials.json');
-    writeFileSync(credentialsFile, JSON.stringify({ token, webhookSecret: clientSecret }, null, 2), {
-      mode: 0o600,
-    });
-  }
+  // Generated ones are written only once the mock listens: a taken port must not leave a file.
+  const generated = !token || !clientSecret;
+  token ??= `pat-mock-${randomBytes(16).toString('hex')}`;
+  clientSecret ??= randomBytes(24).toString('base64url');
   let settings: Record<string, unknown> = {};
   if (process.env.POC_MOCK_SETTINGS) {
     try {
@@ -53,10 +47,20 @@ export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> 
   try {
     url = await mock.app.listen({ port: flags.port, host: flags.host });
   } catch (err) {
+    // Its delivery engine keeps timers: stop it, or the process never exits after the error.
+    await mock.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PocError('POC_ERR_PORT_IN_USE', `--port: ${flags.port} is already in use`);
     }
     throw err;
+  }
+  let credentialsFile: string | undefined;
+  if (generated) {
+    mkdirSync(flags.dataDir, { recursive: true });
+    credentialsFile = join(flags.dataDir, 'mock-credentials.json');
+    writeFileSync(credentialsFile, JSON.stringify({ token, webhookSecret: clientSecret }, null, 2), {
+      mode: 0o600,
+    });
   }
   if (flags.seedRecords) {
     await mock.app.inject({
@@ -75,6 +79,12 @@ export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> 
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Started by `poc run`: its stdin is a pipe from that process, which closes when it dies.
+    if (flags.readyLine) {
+      process.stdin.once('close', stop);
+      process.stdin.once('end', stop);
+      process.stdin.resume();
+    }
   });
   await mock.close();
 }

@@ -14,7 +14,7 @@ export const mockVendorOptions = z
     readyLine: z
       .boolean()
       .default(false)
-      .describe('print one JSON line when listening (used by poc run)')
+      .describe('print one JSON line when listening, and exit when stdin closes (poc run, which owns it)')
       .meta({ cli: { hidden: true } }),
   })
   .strict();

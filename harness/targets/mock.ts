@@ -70,7 +70,9 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
       POC_MOCK_TOKEN: token,
       POC_MOCK_WEBHOOK_SECRET: webhookSecret,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its stdin is a pipe from this process: when this process dies, even by SIGKILL, the pipe
+    // closes and the mock exits (harness/commands/mock-vendor.ts), so it is never left orphaned.
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
