@@ -52,6 +52,22 @@ export const ERRORS = {
     exit: EXIT.failed,
     hint: 'Raise --max-requests or --max-quota-share if the vendor’s quota allows it; what was measured is kept.',
   },
+  POC_ERR_DATA_DIR: {
+    exit: EXIT.usage,
+    hint: 'Give --data-dir a folder you can write (it is created when missing); nothing was started.',
+  },
+  POC_ERR_STORE_DAMAGED: {
+    exit: EXIT.usage,
+    hint: 'Move the damaged file aside (it may still be read with sqlite3 .recover); poc creates a new one.',
+  },
+  POC_ERR_OUTPUT_PATH: {
+    exit: EXIT.usage,
+    hint: 'Create the folder or choose another path; poc checks output paths before it starts the load.',
+  },
+  POC_ERR_DISK_FULL: {
+    exit: EXIT.failed,
+    hint: 'Free space under --data-dir (or point it at a larger disk); the run was stopped and what was stored is kept.',
+  },
   POC_ERR_NOT_SUPPORTED: {
     exit: EXIT.usage,
     hint: 'This combination is not available yet; the message says which part is missing.',

@@ -4,6 +4,7 @@ import { PocError } from './errors.js';
 import type { Logger } from './log.js';
 import { budgetFor } from './pipeline/outbound/budget.js';
 import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
+import { diskProblem, holdBallast, isDiskFull } from './runs/disk-guard.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
 import type { RunOutcome } from './runs/outcome.js';
 import { newRunId, RunStore } from './runs/run-store.js';
@@ -32,7 +33,7 @@ export interface RunRequest {
 }
 
 /** One run: target up, pipeline listening, scenario driven, thresholds judged, all stored. */
-export async function executeRun(req: RunRequest): Promise<RunOutcome> {
+export async function executeRun(req: RunRequest): Promise<RunOutcome & { readonly stopReason?: string }> {
   const runId = newRunId();
   // Every span of the run says which run it belongs to (no cost when tracing is off).
   setRunAttributes({
@@ -45,6 +46,36 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
   // Whatever was started is stopped, in reverse order, even if a later step fails.
   const cleanup: (() => unknown)[] = [];
   try {
+    // Opened and checked first: a damaged or unwritable store is refused before anything starts.
+    const store = new RunStore(config.dataDir, { check: true });
+    cleanup.push(() => store.close());
+    const lowDisk = diskProblem(config.dataDir);
+    if (lowDisk) throw new PocError('POC_ERR_DISK_FULL', `${lowDisk}; nothing was started`);
+    // Room for the outcome: given back when the disk fills, so the run is still stored.
+    let ballast: { release(): void };
+    try {
+      ballast = holdBallast(runDir);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      throw new PocError(
+        'POC_ERR_DISK_FULL',
+        `the disk under ${config.dataDir} is full; nothing was started`,
+      );
+    }
+    cleanup.push(() => ballast.release());
+    // The run stops itself when the disk fills (checked each second), as a Ctrl-C would.
+    const stop = new AbortController();
+    let stopReason: string | undefined;
+    const halt = (reason: string) => {
+      if (stopReason !== undefined) return;
+      stopReason = reason;
+      req.log.error({ reason }, 'stopping the run');
+      // Deliveries would take the room the outcome needs: the vendor is told to retry later.
+      pipeline.setDown(true);
+      ballast.release();
+      stop.abort();
+    };
+    const signal = AbortSignal.any([req.signal, stop.signal]);
     const target: Target = config.live
       ? liveTarget(req.vendor)
       : await startMockTarget(req.vendor, {
@@ -53,8 +84,6 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
           ...(req.mockEnv ? { env: req.mockEnv } : {}),
         });
     cleanup.push(() => target.stop());
-    const store = new RunStore(config.dataDir);
-    cleanup.push(() => store.close());
     const metrics = createPipelineMetrics({
       run_id: runId,
       vendor: req.vendor.profile.id,
@@ -92,7 +121,17 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
     // One point a second into the run store, for the report's charts (on disk, not in memory).
     const sampler = new SeriesSampler(
       metrics.registry,
-      (at, values) => store.appendSeries(runId, at, values),
+      (at, values) => {
+        try {
+          store.appendSeries(runId, at, values);
+          store.heartbeat(runId);
+        } catch (err) {
+          if (isDiskFull(err)) halt(`the disk under ${config.dataDir} is full (${(err as Error).message})`);
+          throw err;
+        }
+        const problem = diskProblem(config.dataDir);
+        if (problem) halt(problem);
+      },
       () => metrics.queueDepth.set(pipeline.inbox.depth),
     );
     sampler.start();
@@ -113,7 +152,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
           webhookUrl,
           metrics,
           log: req.log,
-          signal: req.signal,
+          signal,
           progress: req.onProgress,
         },
         config.options,
@@ -122,15 +161,30 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       notes = result.notes;
       tables = result.tables ?? [];
       checks = evaluate([...result.defaultThresholds, ...req.thresholds], findings);
-      status = req.signal.aborted ? 'aborted' : checks.every((c) => c.passed) ? 'passed' : 'failed';
+      status = stopReason
+        ? 'error'
+        : req.signal.aborted
+          ? 'aborted'
+          : checks.every((c) => c.passed)
+            ? 'passed'
+            : 'failed';
     } catch (err) {
       // Ctrl-C during set-up aborts calls in flight: that is an interruption, not a failure.
-      if (!req.signal.aborted) throw err;
-      status = 'aborted';
+      if (!signal.aborted) throw err;
+      status = stopReason ? 'error' : 'aborted';
       notes = [`interrupted before anything was measured (${(err as Error).message})`];
     } finally {
       await sampler.stop().catch(() => undefined);
-      store.end(runId, status, findings, checks, { notes, tables });
+      if (stopReason) notes.push(`stopped early: ${stopReason}; what was measured until then is kept`);
+      try {
+        store.end(runId, status, findings, checks, { notes, tables });
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        throw new PocError(
+          'POC_ERR_DISK_FULL',
+          `the disk under ${config.dataDir} is full: the run's outcome could not be stored (${(err as Error).message}); runs.db is intact and the next command marks the run crashed`,
+        );
+      }
       for (const f of findings) metrics.findings.set({ finding: f.key, unit: f.unit }, f.value);
       for (const c of checks)
         metrics.checks.set({ check: `${c.key}${c.op}${c.threshold}` }, c.passed ? 1 : 0);
@@ -146,6 +200,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome> {
       notes,
       tables,
       runDir,
+      ...(stopReason ? { stopReason } : {}),
     };
   } finally {
     for (const close of cleanup.reverse()) {

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { compareRuns, renderComparison } from '../../reports/compare.js';
 import { renderComparisonReport } from '../../reports/html-report.js';
 import { VOCABULARY } from '../../scenarios/index.js';
+import { outputPathProblem } from '../config/output-path.js';
+import { PocError } from '../errors.js';
 import { RunStore } from '../runs/run-store.js';
 
 /** `poc compare <run-a> <run-b>`: b against a, finding by finding; --html also writes a page. */
@@ -10,7 +12,9 @@ export async function compareCommand(
   b: string,
   opts: { dataDir: string; json: boolean; html?: string },
 ): Promise<string> {
-  const store = new RunStore(opts.dataDir);
+  const problem = opts.html === undefined ? undefined : outputPathProblem(opts.html);
+  if (problem) throw new PocError('POC_ERR_OUTPUT_PATH', `--html: ${problem}`);
+  const store = new RunStore(opts.dataDir, { mode: 'read' });
   try {
     const runA = store.get(a);
     const runB = store.get(b);

@@ -26,7 +26,7 @@ export async function listCommand(
     if (opts.json) return `${JSON.stringify(profiles, null, 2)}\n`;
     return profiles.map(describeVendor).join('\n');
   }
-  const store = new RunStore(opts.dataDir);
+  const store = new RunStore(opts.dataDir, { mode: 'read' });
   try {
     const runs = store.list();
     if (opts.json) return `${JSON.stringify(runs, null, 2)}\n`;

@@ -28,7 +28,7 @@ export async function planMigrationCommand(flags: PlanFlags): Promise<string> {
       `--objects: "${unknown.join(',') || flags.objects}" is not a list of ${OBJECTS.join(', ')}`,
     );
   }
-  const store = new RunStore(flags.dataDir);
+  const store = new RunStore(flags.dataDir, { mode: 'read' });
   let measured: ReturnType<RunStore['latestFinding']>;
   try {
     measured = store.latestFinding(vendor.profile.id, 'rate-limit-probe', 'ratelimit.sustained_per_s');

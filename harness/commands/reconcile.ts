@@ -81,7 +81,7 @@ export async function reconcileCommand(flags: ReconcileFlags, signal: AbortSigna
   }
   const target = liveTarget(vendor);
   const db = openStore(flags.store);
-  const runs = new RunStore(flags.dataDir);
+  const runs = new RunStore(flags.dataDir, { check: true });
   const progress = createProgressPrinter();
   const runId = newRunId();
   const runDir = join(flags.dataDir, 'runs', runId);

@@ -6,7 +6,7 @@ import { createProgressPrinter } from '../../reports/progress.js';
 import { renderSummary, summaryJson } from '../../reports/summary.js';
 import { scenariosTaking } from '../../scenarios/index.js';
 import { resolveRunConfig } from '../config/run-config.js';
-import { EXIT, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode, PocError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { executeRun } from '../runner.js';
 import { RunStore } from '../runs/run-store.js';
@@ -64,6 +64,9 @@ export async function runCommand(
     if (config.junit) await writeFile(config.junit, renderJunit(outcome));
     const text = `${renderSummary(outcome)}${reported ? `\nreport:   ${report} (charts over time; opens offline)` : ''}`;
     process.stdout.write(`${config.json ? json : text}\n`);
+    // Stored and printed first: the error says why the run ended, the summary what it measured.
+    if (outcome.stopReason)
+      throw new PocError('POC_ERR_DISK_FULL', `${outcome.stopReason}; the run was stopped`);
     if (outcome.status === 'aborted') return EXIT.interrupted;
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;
   } finally {
@@ -73,7 +76,7 @@ export async function runCommand(
 
 /** The run's self-contained HTML report, from what the run store kept (findings and series). */
 function runReport(dataDir: string, runId: string): string {
-  const store = new RunStore(dataDir);
+  const store = new RunStore(dataDir, { mode: 'read' });
   try {
     return renderRunReport(store.get(runId), store.series(runId));
   } finally {

@@ -66,7 +66,7 @@ export async function scorecardCommand(flags: ScorecardFlags): Promise<string> {
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
-  const store = new RunStore(flags.dataDir);
+  const store = new RunStore(flags.dataDir, { mode: 'read' });
   let runs: ReturnType<typeof selectRuns>;
   try {
     runs = selectRuns(store, catalog, selection, wanted);

@@ -3,7 +3,7 @@ import { RunStore } from '../runs/run-store.js';
 
 /** `poc show <run-id>`: the stored run, as a table or JSON. */
 export async function showCommand(runId: string, opts: { dataDir: string; json: boolean }): Promise<string> {
-  const store = new RunStore(opts.dataDir);
+  const store = new RunStore(opts.dataDir, { mode: 'read' });
   try {
     const run = store.get(runId);
     if (opts.json) return `${JSON.stringify(run, null, 2)}\n`;

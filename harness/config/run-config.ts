@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { readThreshold, type Threshold } from '../runs/thresholds.js';
 import type { Scenario } from '../scenario.js';
 import { type FlagField, flagFields, kebab } from './flags.js';
+import { outputPathProblem } from './output-path.js';
 import { type ConfigIssue, type ConfigSource, configError, resolveConfig } from './resolve.js';
 import { publicUrlProblem, type RunOptions, runOptions } from './run-options.js';
 
@@ -107,6 +108,13 @@ export function resolveRunConfig(scenario: Scenario, sources: RunConfigSources):
       if (problem && !resolved.issues.some((i) => i.label === resolved.label('publicUrl')))
         issues.push({ label: resolved.label('publicUrl'), message: problem });
     }
+  }
+  // Output paths are checked now: a run must not finish only to find it cannot write its report.
+  const junit = value?.junit;
+  if (junit !== undefined) {
+    const problem = outputPathProblem(junit);
+    if (problem)
+      issues.push({ label: resolved.label('junit'), message: problem, code: 'POC_ERR_OUTPUT_PATH' });
   }
   const thresholds: Threshold[] = [];
   const keys = Object.keys(scenario.findings);

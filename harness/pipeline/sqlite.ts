@@ -14,8 +14,10 @@ export type Durability = 'power-loss' | 'process-crash';
 export function openDb(file: string, durability: Durability = 'power-loss'): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  // The timeout first: two processes opening a fresh file race to switch it to WAL, and the
+  // loser must wait for the winner instead of failing with "database is locked".
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'power-loss' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('busy_timeout = 5000');
   return db;
 }

@@ -18,7 +18,8 @@ export interface Check {
   readonly source: 'default' | 'user';
 }
 
-export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted' | 'error';
+/** `crashed`: the process died before it could store an outcome (killed, out of memory, power cut). */
+export type RunStatus = 'running' | 'passed' | 'failed' | 'aborted' | 'error' | 'crashed';
 
 /** A small table a scenario wants shown as is (e.g. documented / advertised / measured limits). */
 export interface ResultTable {

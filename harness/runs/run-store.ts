@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { PocError } from '../errors.js';
 import { type Db, openDb } from '../pipeline/sqlite.js';
 import type { Check, Finding, ResultTable, RunStatus } from './findings.js';
@@ -41,39 +44,117 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, scenario TEXT NOT NULL, vendor TEXT NOT NULL, target TEXT NOT NULL,
+    status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, config TEXT NOT NULL,
+    pid INTEGER, host TEXT, heartbeat_at TEXT
+  );
+  CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
+    unit TEXT NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY (run_id, key)
+  );
+  CREATE TABLE IF NOT EXISTS outputs (
+    run_id TEXT PRIMARY KEY REFERENCES runs (id), notes TEXT NOT NULL, tables TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS checks (
+    run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, op TEXT NOT NULL,
+    threshold REAL NOT NULL, value REAL, passed INTEGER NOT NULL, source TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS series (
+    run_id TEXT NOT NULL REFERENCES runs (id), at INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS series_by_run ON series (run_id, key, at);
+`;
+
+/** Columns added after the first release: a runs.db written by an older poc gets them on open. */
+const ADDED_COLUMNS = ['pid INTEGER', 'host TEXT', 'heartbeat_at TEXT'];
+
+/**
+ * A run whose process is gone, or that has not beaten for this long (a pid reused by another
+ * process), died before it could store an outcome. The sampler beats every second.
+ */
+const HEARTBEAT_STALE_MS = 5 * 60_000;
+
+export interface RunStoreOptions {
+  /**
+   * `write` (the default) creates the folder and the store; `read` never creates anything: an
+   * absent store reads as empty, a folder poc may not write is read from a private copy.
+   */
+  readonly mode?: 'write' | 'read';
+  /** Run SQLite's quick_check before anything else (poc run: refuse a damaged store before the load). */
+  readonly check?: boolean;
+}
+
 /** Every run's config, findings and checks, in runs.db under the data dir. */
 export class RunStore {
   private readonly db: Db;
+  private readonly copy: string | undefined;
 
-  constructor(dataDir: string) {
-    this.db = openDb(join(dataDir, 'runs.db'));
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS runs (
-        id TEXT PRIMARY KEY, scenario TEXT NOT NULL, vendor TEXT NOT NULL, target TEXT NOT NULL,
-        status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, config TEXT NOT NULL
+  constructor(dataDir: string, options: RunStoreOptions = {}) {
+    const file = join(dataDir, 'runs.db');
+    if (existsSync(dataDir) && !statSync(dataDir).isDirectory())
+      throw new PocError(
+        'POC_ERR_DATA_DIR',
+        `--data-dir: ${dataDir} is a file, not a folder; give a folder (created when missing)`,
       );
-      CREATE TABLE IF NOT EXISTS findings (
-        run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
-        unit TEXT NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY (run_id, key)
-      );
-      CREATE TABLE IF NOT EXISTS outputs (
-        run_id TEXT PRIMARY KEY REFERENCES runs (id), notes TEXT NOT NULL, tables TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS checks (
-        run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, op TEXT NOT NULL,
-        threshold REAL NOT NULL, value REAL, passed INTEGER NOT NULL, source TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS series (
-        run_id TEXT NOT NULL REFERENCES runs (id), at INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS series_by_run ON series (run_id, key, at);
-    `);
+    const opened =
+      options.mode === 'read' ? openForReading(file) : { db: openForWriting(file, dataDir), copy: undefined };
+    this.db = opened.db;
+    this.copy = opened.copy;
+    if (options.check) this.checkIntegrity(file);
+    this.markCrashed();
+  }
+
+  /** Refuses a damaged store before any load: a run must not execute only to lose its result. */
+  private checkIntegrity(file: string): void {
+    let verdict: string;
+    try {
+      verdict = String(this.db.pragma('quick_check', { simple: true }));
+    } catch (err) {
+      verdict = (err as Error).message;
+    }
+    if (verdict !== 'ok') throw damaged(file, verdict);
+  }
+
+  /** Runs left `running` by a process that is gone become `crashed`, keeping what they stored. */
+  private markCrashed(): void {
+    const rows = this.db
+      .prepare("SELECT id, pid, host, heartbeat_at, started_at FROM runs WHERE status = 'running'")
+      .all() as {
+      id: string;
+      pid: number | null;
+      host: string | null;
+      heartbeat_at: string | null;
+      started_at: string;
+    }[];
+    for (const row of rows) {
+      const beat = row.heartbeat_at ?? row.started_at;
+      if (!isDead(row.pid, row.host, beat)) continue;
+      this.db.transaction(() => {
+        this.db.prepare("UPDATE runs SET status = 'crashed', ended_at = ? WHERE id = ?").run(beat, row.id);
+        this.db
+          .prepare('INSERT OR IGNORE INTO outputs (run_id, notes, tables) VALUES (?, ?, ?)')
+          .run(
+            row.id,
+            JSON.stringify([
+              `crashed: the process${row.pid ? ` (pid ${row.pid})` : ''} ended without storing an outcome (killed, out of memory or power lost); last sign of life ${beat}. The config and the per-second series stored until then are kept; findings and checks were never computed.`,
+            ]),
+            '[]',
+          );
+      })();
+    }
+  }
+
+  /** The run is alive: written every second while it runs, so a dead one can be told apart. */
+  heartbeat(id: string): void {
+    this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(new Date().toISOString(), id);
   }
 
   begin(meta: RunMeta, id = newRunId()): string {
     this.db
       .prepare(
-        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         id,
@@ -83,6 +164,9 @@ export class RunStore {
         'running',
         new Date().toISOString(),
         JSON.stringify(meta.config),
+        process.pid,
+        hostname(),
+        new Date().toISOString(),
       );
     return id;
   }
@@ -185,6 +269,105 @@ export class RunStore {
 
   close(): void {
     this.db.close();
+    if (this.copy) rmSync(this.copy, { recursive: true, force: true });
+  }
+}
+
+function damaged(file: string, verdict: string): PocError {
+  return new PocError(
+    'POC_ERR_STORE_DAMAGED',
+    `${file} is damaged (${verdict.split('\n')[0]}); move it aside (mv ${file} ${file}.damaged) and run again: a new store is created`,
+  );
+}
+
+/** The tables, and the columns an older runs.db lacks. */
+function migrate(db: Db): void {
+  db.exec(SCHEMA);
+  const have = new Set(
+    (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name),
+  );
+  for (const column of ADDED_COLUMNS)
+    if (!have.has(column.split(' ')[0] ?? '')) db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
+}
+
+function openForWriting(file: string, dataDir: string): Db {
+  let db: Db;
+  try {
+    db = openDb(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw damaged(file, (err as Error).message);
+    if (
+      [
+        'EACCES',
+        'EPERM',
+        'EROFS',
+        'SQLITE_CANTOPEN',
+        'SQLITE_READONLY',
+        'SQLITE_READONLY_DIRECTORY',
+      ].includes(code)
+    )
+      throw new PocError(
+        'POC_ERR_DATA_DIR',
+        `--data-dir: cannot write in ${dataDir} (${code}); give a folder you can write`,
+      );
+    throw err;
+  }
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw damaged(file, (err as Error).message);
+    if (code.startsWith('SQLITE_READONLY'))
+      throw new PocError(
+        'POC_ERR_DATA_DIR',
+        `--data-dir: cannot write in ${dataDir} (${code}); give a folder you can write`,
+      );
+    throw err;
+  }
+  return db;
+}
+
+/**
+ * For reading only: an absent store reads as empty and nothing is created; a store in a folder
+ * poc may not write (SQLite needs to write a WAL index next to it even to read) is read from a
+ * private copy, so `poc list runs` and `poc show` work on a read-only data dir.
+ */
+function openForReading(file: string): { db: Db; copy: string | undefined } {
+  if (!existsSync(file)) {
+    const db = new Database(':memory:');
+    migrate(db);
+    return { db, copy: undefined };
+  }
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return { db, copy: undefined };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw damaged(file, (err as Error).message);
+    if (!code.startsWith('SQLITE_READONLY') && code !== 'SQLITE_CANTOPEN') throw err;
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'poc-runs-'));
+  for (const suffix of ['', '-wal'])
+    if (existsSync(`${file}${suffix}`)) copyFileSync(`${file}${suffix}`, join(copy, `runs.db${suffix}`));
+  const db = new Database(join(copy, 'runs.db'));
+  migrate(db);
+  return { db, copy };
+}
+
+/** Whether the process that runs `pid` on `host` is gone, or silent since `beat` for too long. */
+function isDead(pid: number | null, host: string | null, beat: string): boolean {
+  if (Date.now() - Date.parse(beat) > HEARTBEAT_STALE_MS) return true;
+  // Another machine's process (a data dir on a shared disk) is judged by its heartbeat alone.
+  if (pid === null || host !== hostname()) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -62,6 +62,10 @@ export const WEBHOOK_STORM_FINDINGS = defineFindings({
     'exact',
     'service',
   ),
+  'webhook.writes_unknown_count': fact(
+    'events',
+    'changes whose write Ctrl-C cut off in flight: the vendor may or may not have applied them',
+  ),
   'webhook.latency_p50_ms': measure(
     'ms',
     'write-to-delivery latency, median, from the intended send time',

@@ -42,6 +42,7 @@ export async function runWebhookStorm(ctx: RunContext, opts: WebhookStormOptions
   if (rates.shortfall) notes.push(rates.shortfall);
 
   let writeErrors = 0;
+  let writesUnknown = 0;
   // Stops the load on Ctrl-C or when the request budget is spent.
   const budgetStop = new AbortController();
   const loadSignal = AbortSignal.any([signal, budgetStop.signal]);
@@ -75,6 +76,11 @@ export async function runWebhookStorm(ctx: RunContext, opts: WebhookStormOptions
         // of what was written are still awaited.
         if (!loadSignal.aborted) notes.push(`${err.message}; the load stopped early`);
         budgetStop.abort();
+        return;
+      }
+      if (signal.aborted) {
+        // Cut off by Ctrl-C in flight: the vendor may have applied it. Not a write error.
+        writesUnknown += seqs.length;
         return;
       }
       writeErrors += seqs.length;
@@ -129,7 +135,12 @@ export async function runWebhookStorm(ctx: RunContext, opts: WebhookStormOptions
       grace,
       signal.aborted ? new AbortController().signal : signal,
     );
-    const values = await measure(ctx, opts, observer, results, { ...rates, writeErrors, counters });
+    const values = await measure(ctx, opts, observer, results, {
+      ...rates,
+      writeErrors,
+      writesUnknown,
+      counters,
+    });
     const stormMs = Math.max(...results.map((r) => r.spanMs));
     const evidence = `${target.describe()}; ${observer.written.size} events over ${(stormMs / 1000).toFixed(1)} s, grace ${grace / 1000} s`;
     if (observer.foreign > 0)
@@ -166,6 +177,7 @@ async function measure(
     readonly apiEventsPerSec: number;
     readonly firehoseEventsPerSec: number;
     readonly writeErrors: number;
+    readonly writesUnknown: number;
     readonly counters: { requests: number; retries: number; rateLimited: number };
   },
 ): Promise<Partial<Record<WebhookStormFinding, number>>> {
@@ -189,6 +201,7 @@ async function measure(
     'webhook.out_of_order_count': observer.outOfOrder,
     'webhook.vendor_retried_count': observer.vendorRetried,
     'webhook.write_errors_count': run.writeErrors,
+    'webhook.writes_unknown_count': run.writesUnknown,
     // Latency is only a finding when something was measured: an empty histogram is not 0 ms.
     ...(lat.count > 0
       ? {
