@@ -282,12 +282,12 @@ Examples:
   program
     .command('show')
     .description('Show one stored run: config, findings and checks.')
-    .argument('<run-id>', 'a run id from poc list runs')
+    .argument('<run-id>', 'a run id from poc list runs, a unique prefix of one, or latest')
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--json', 'print JSON', false)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ poc show 20261123-174512-3fa9c1\n  $ poc show 20261123-174512-3fa9c1 --json',
+      '\nExamples:\n  $ poc show 20261123-174512-3fa9c1\n  $ poc show latest --json\n  $ poc show 3fa9c1            # a unique part of the id',
     )
     .action(async (runId: string, opts) => {
       const { showCommand } = await import('./commands/show.js');
@@ -297,8 +297,8 @@ Examples:
   program
     .command('compare')
     .description('Compare two stored runs finding by finding: delta and better/worse/same, noise ignored.')
-    .argument('<run-a>', 'the baseline run id')
-    .argument('<run-b>', 'the run to judge against it')
+    .argument('<run-a>', 'the baseline run (id, unique prefix, or latest)')
+    .argument('<run-b>', 'the run to judge against it (id, unique prefix, or latest)')
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--json', 'print JSON', false)
     .option(

@@ -1,3 +1,4 @@
+import { formatValue } from '../harness/runs/format.js';
 import type { StoredRun } from '../harness/runs/run-store.js';
 import type { ComparedFinding } from './compare.js';
 import { escapeHtml as esc, type Line, lineChart } from './svg-chart.js';
@@ -98,8 +99,12 @@ export function renderRunReport(run: StoredRun, series: Series): string {
   const head = `<h1>${esc(run.scenario)} · ${esc(run.vendor)}</h1>
 <p class="meta">run <code>${esc(run.id)}</code> · target ${esc(run.target)} · <span class="badge ${esc(run.status)}">${esc(run.status)}</span> · started ${esc(run.startedAt)}${run.endedAt ? ` · ended ${esc(run.endedAt)}` : ''}</p>`;
   const findings = table(
-    ['finding', 'value', 'unit', 'evidence'],
-    run.findings.map((f) => [`<code>${esc(f.key)}</code>`, num(f.value), esc(f.unit), esc(f.evidence)]),
+    ['finding', 'value', 'evidence'],
+    run.findings.map((f) => [
+      `<code>${esc(f.key)}</code>`,
+      `<span title="${esc(`${f.value} ${f.unit}`)}">${esc(formatValue(f.value, f.unit))}</span>`,
+      esc(f.evidence),
+    ]),
     new Set([1]),
   );
   const checks =

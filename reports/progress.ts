@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Progress } from '../harness/scenario.js';
 
-/** Draws progress: a bar on a TTY, a plain line every few seconds otherwise (CI logs). */
+/** Draws progress: a bar on a TTY; otherwise (CI logs) a line at each phase change and every few seconds. */
 export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr, everyMs = 5000) {
   if (stream.isTTY) {
     const bar = new SingleBar({
@@ -26,11 +26,14 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stder
     };
   }
   let last = 0;
+  let phase: string | undefined;
   return {
     update(p: Progress) {
       const now = Date.now();
-      if (now - last < everyMs) return;
+      // A new phase is always worth a line; within one, a line every few seconds.
+      if (p.phase === phase && now - last < everyMs) return;
       last = now;
+      phase = p.phase;
       const pct = p.total > 0 ? Math.round((p.done / p.total) * 100) : 0;
       stream.write(`[${p.phase}] ${pct}% ${p.detail}\n`);
     },

@@ -1,52 +1,40 @@
+import { formatValue } from '../harness/runs/format.js';
 import type { RunOutcome } from '../harness/runs/outcome.js';
 import { renderTable } from './table.js';
 
-// Units that read better without a suffix: counts of what the key already names, HTTP statuses.
-const BARE_UNITS = new Set([
-  'ratio',
-  'events',
-  'status',
-  'requests',
-  'iterations',
-  'retries',
-  'responses',
-  'mismatches',
-]);
-
-function fmt(value: number | null, unit = ''): string {
-  if (value === null) return 'n/a';
-  if (unit === 'bool') return value ? 'yes' : 'no';
-  const n = Number.isInteger(value)
-    ? String(value)
-    : Math.abs(value) >= 100
-      ? value.toFixed(0)
-      : value.toFixed(unit === 'ratio' ? 4 : 2);
-  return unit && !BARE_UNITS.has(unit) ? `${n} ${unit}` : n;
-}
-
 /** The end-of-run table, as k6 prints one: every finding, then the checks, then the verdict. */
 export function renderSummary(outcome: RunOutcome): string {
+  return [
+    `run:      ${outcome.runId}`,
+    `scenario: ${outcome.scenario}`,
+    `target:   ${outcome.target}`,
+    `status:   ${outcome.status}`,
+    '',
+    renderResults(outcome),
+    '',
+    `stored in ${outcome.runDir}; \`poc show ${outcome.runId}\` shows it again`,
+  ].join('\n');
+}
+
+/**
+ * Findings (in the order the scenario declares them, units as a person reads them), checks,
+ * tables and notes: the same block in `poc run`, `poc reconcile` and `poc show`.
+ */
+export function renderResults(run: Pick<RunOutcome, 'findings' | 'checks' | 'tables' | 'notes'>): string {
   const lines: string[] = [];
-  lines.push(`run:      ${outcome.runId}`);
-  lines.push(`scenario: ${outcome.scenario}`);
-  lines.push(`target:   ${outcome.target}`);
-  lines.push(`status:   ${outcome.status}`);
-  lines.push('');
-  const width = Math.max(...outcome.findings.map((f) => f.key.length), 10);
-  for (const f of outcome.findings) lines.push(`  ${f.key.padEnd(width)}  ${fmt(f.value, f.unit)}`);
-  if (outcome.checks.length > 0) {
-    lines.push('');
-    lines.push('checks:');
-    for (const c of outcome.checks) {
+  const width = Math.max(...run.findings.map((f) => f.key.length), 10);
+  for (const f of run.findings) lines.push(`  ${f.key.padEnd(width)}  ${formatValue(f.value, f.unit)}`);
+  if (run.checks.length > 0) {
+    lines.push('', 'checks:');
+    for (const c of run.checks) {
       lines.push(
-        `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold}  (got ${fmt(c.value)})${c.source === 'default' ? '  [default]' : ''}`,
+        `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold}  (got ${c.value === null ? 'n/a' : String(c.value)})${c.source === 'default' ? '  [default]' : ''}`,
       );
     }
   }
-  for (const table of outcome.tables) lines.push('', renderTable(table));
-  for (const note of outcome.notes) lines.push(`note: ${note}`);
-  lines.push('');
-  lines.push(`stored in ${outcome.runDir}; \`poc show ${outcome.runId}\` shows it again`);
+  for (const table of run.tables) lines.push('', renderTable(table));
+  if (run.notes.length > 0) lines.push('');
+  for (const note of run.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }
 

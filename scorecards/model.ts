@@ -1,3 +1,4 @@
+import { formatValue } from '../harness/runs/format.js';
 import type { Answers, Catalog, Criterion } from './catalog.js';
 import { applyRule, type RunFindings } from './rules.js';
 
@@ -20,6 +21,8 @@ export interface EvidenceRow {
   readonly target: 'mock' | 'live';
   readonly metric: string;
   readonly value: number;
+  /** The finding's unit: the workbook shows the value as poc's summary does. */
+  readonly unit: string;
   readonly rule: string;
   readonly score: number;
   readonly date: string;
@@ -94,6 +97,7 @@ function cellFor(
       target: h.run.target,
       metric: h.metric,
       value: h.value,
+      unit: h.unit,
       rule: h.band,
       score: h.score,
       date: h.run.endedAt,
@@ -105,12 +109,8 @@ function cellFor(
   return {
     score: h.score,
     status: 'measured',
-    note: `${h.metric} = ${round(h.value)} in run ${h.run.runId} on the ${h.run.target}: ${h.band}${of}`,
+    note: `${h.metric} = ${formatValue(h.value, h.unit)} in run ${h.run.runId} on the ${h.run.target}: ${h.band}${of}`,
   };
-}
-
-function round(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
 
 /**

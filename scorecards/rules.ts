@@ -16,6 +16,8 @@ export interface RuleHit {
   readonly run: RunFindings;
   readonly metric: string;
   readonly value: number;
+  /** The finding's unit (`ratio` for a ratio of two findings), for showing the value. */
+  readonly unit: string;
   /** The band that gave the score, in words: ">= 0.99 -> 3". */
   readonly band: string;
 }
@@ -40,16 +42,19 @@ function holds(band: Band, value: number): boolean {
 }
 
 /** The value a rule reads from one run, or undefined when the run lacks it. */
-function readValue(rule: MeasuredRule, run: RunFindings): { metric: string; value: number } | undefined {
+function readValue(
+  rule: MeasuredRule,
+  run: RunFindings,
+): { metric: string; value: number; unit: string } | undefined {
   if (rule.finding) {
     const f = run.findings.get(rule.finding);
-    return f ? { metric: rule.finding, value: f.value } : undefined;
+    return f ? { metric: rule.finding, value: f.value, unit: f.unit } : undefined;
   }
   const ratio = rule.ratio as { of: string; to: string };
   const of = run.findings.get(ratio.of);
   const to = run.findings.get(ratio.to);
   if (!of || !to || to.value === 0) return undefined;
-  return { metric: `${ratio.of} / ${ratio.to}`, value: of.value / to.value };
+  return { metric: `${ratio.of} / ${ratio.to}`, value: of.value / to.value, unit: 'ratio' };
 }
 
 /**
@@ -74,6 +79,7 @@ export function applyRule(
       run,
       metric: v.metric,
       value: v.value,
+      unit: v.unit,
       band: `${band.when?.text ?? 'otherwise'} -> ${band.score}`,
     });
   }

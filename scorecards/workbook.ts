@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { excelNumberFormat } from '../harness/runs/format.js';
 import type { Criterion } from './catalog.js';
 import { BAR_COLOURS, totalsChart } from './chart.js';
 import { MAX_SCORE, type Scorecard } from './model.js';
@@ -351,7 +352,8 @@ function evidenceSheet(wb: ExcelJS.Workbook, card: Scorecard, dataDir: string): 
       e.date.slice(0, 19).replace('T', ' '),
       `${dataDir}/runs/${e.runId}/summary.json`,
     ];
-    r.getCell(7).numFmt = '#,##0.####';
+    // The number stays a number (sortable, usable in formulas), shown as the run summary shows it.
+    r.getCell(7).numFmt = excelNumberFormat(e.unit);
   });
   ws.columns.forEach((column, i) => {
     column.width = [12, 32, 24, 18, 8, 40, 12, 18, 7, 10, 20, 50][i] ?? 12;

@@ -18,9 +18,13 @@ export async function compareCommand(
   try {
     const runA = store.get(a);
     const runB = store.get(b);
+    // `latest` and id prefixes resolved once: the series are read by the full ids.
     const rows = compareRuns(runA, runB, (key) => VOCABULARY.get(key));
     if (opts.html) {
-      await writeFile(opts.html, renderComparisonReport(runA, runB, rows, store.series(a), store.series(b)));
+      await writeFile(
+        opts.html,
+        renderComparisonReport(runA, runB, rows, store.series(runA.id), store.series(runB.id)),
+      );
     }
     if (opts.json) return `${JSON.stringify({ a: runA.id, b: runB.id, findings: rows }, null, 2)}\n`;
     return `${renderComparison(runA, runB, rows)}${opts.html ? `wrote ${opts.html}\n` : ''}`;

@@ -1,4 +1,4 @@
-import { renderTable } from '../../reports/table.js';
+import { renderResults } from '../../reports/summary.js';
 import { RunStore } from '../runs/run-store.js';
 
 /** `poc show <run-id>`: the stored run, as a table or JSON. */
@@ -7,7 +7,6 @@ export async function showCommand(runId: string, opts: { dataDir: string; json: 
   try {
     const run = store.get(runId);
     if (opts.json) return `${JSON.stringify(run, null, 2)}\n`;
-    const width = Math.max(10, ...run.findings.map((f) => f.key.length));
     const lines = [
       `run:      ${run.id}`,
       `scenario: ${run.scenario}`,
@@ -17,14 +16,7 @@ export async function showCommand(runId: string, opts: { dataDir: string; json: 
       `ended:    ${run.endedAt ?? '-'}`,
       `config:   ${JSON.stringify(run.config)}`,
       '',
-      ...run.findings.map((f) => `  ${f.key.padEnd(width)}  ${f.value} ${f.unit}`),
-      '',
-      ...run.tables.flatMap((t) => ['', renderTable(t)]),
-      ...run.notes.map((n) => `note: ${n}`),
-      '',
-      ...run.checks.map(
-        (c) => `  ${c.passed ? '✓' : '✗'} ${c.key} ${c.op} ${c.threshold} (got ${c.value ?? 'n/a'})`,
-      ),
+      renderResults(run),
     ];
     return `${lines.join('\n')}\n`;
   } finally {

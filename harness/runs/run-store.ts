@@ -205,15 +205,46 @@ export class RunStore {
     return rows.map(toMeta);
   }
 
-  get(id: string): StoredRun {
+  /**
+   * The run a user means: `latest` (the newest), a full id, or a prefix of exactly one id
+   * (`20261203-1402` or the trailing hex); anything else is POC_ERR_RUN_NOT_FOUND saying why.
+   */
+  resolveId(ref: string): string {
+    if (ref === 'latest') {
+      const row = this.db.prepare('SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1').get() as
+        | { id: string }
+        | undefined;
+      if (!row)
+        throw new PocError('POC_ERR_RUN_NOT_FOUND', 'no run in this data dir yet, so none is the latest');
+      return row.id;
+    }
+    const rows = this.db
+      .prepare(
+        "SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6",
+      )
+      .all(ref, `${escapeLike(ref)}%`, `%-${escapeLike(ref)}`) as { id: string }[];
+    if (rows.some((r) => r.id === ref)) return ref;
+    if (rows.length === 1 && rows[0]) return rows[0].id;
+    if (rows.length === 0)
+      throw new PocError('POC_ERR_RUN_NOT_FOUND', `no run with id "${ref}" in this data dir`);
+    throw new PocError(
+      'POC_ERR_RUN_NOT_FOUND',
+      `"${ref}" is the start of several runs (${rows.map((r) => r.id).join(', ')}${rows.length > 5 ? ', ...' : ''}); give more of the id`,
+    );
+  }
+
+  get(ref: string): StoredRun {
+    const id = this.resolveId(ref);
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     if (!row) throw new PocError('POC_ERR_RUN_NOT_FOUND', `no run with id "${id}" in this data dir`);
     const findings = this.db
-      .prepare('SELECT key, value, unit, evidence FROM findings WHERE run_id = ? ORDER BY key')
+      .prepare('SELECT key, value, unit, evidence FROM findings WHERE run_id = ? ORDER BY rowid')
       .all(id) as Finding[];
     const checks = (
       this.db
-        .prepare('SELECT key, op, threshold, value, passed, source FROM checks WHERE run_id = ?')
+        .prepare(
+          'SELECT key, op, threshold, value, passed, source FROM checks WHERE run_id = ? ORDER BY rowid',
+        )
         .all(id) as (Omit<Check, 'passed'> & { passed: number })[]
     ).map((c) => ({ ...c, passed: c.passed === 1 }));
     const outputs = this.db.prepare('SELECT notes, tables FROM outputs WHERE run_id = ?').get(id) as
@@ -271,6 +302,10 @@ export class RunStore {
     this.db.close();
     if (this.copy) rmSync(this.copy, { recursive: true, force: true });
   }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function damaged(file: string, verdict: string): PocError {
