@@ -3,7 +3,8 @@ import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.
 import { hubspotError } from './errors.js';
 import type { HubspotMock, ObjectType, UpsertInput } from './mock.js';
 import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
-import { invalidSearch, type SearchRequest, search } from './search.js';
+import { QUERY_PROPERTIES, search } from './search.js';
+import { invalidSearch, type SearchRequest } from './search-request.js';
 
 function limitHeaders(mock: HubspotMock, reply: FastifyReply, now: number): void {
   const lies = mock.settings.headerLies;
@@ -131,7 +132,10 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const body = req.body ?? {};
       const invalid = invalidSearch(body);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
-      const { total, page, nextAfter } = search(mock.store(type).all(), body, mock.settings.searchTies);
+      const { total, page, nextAfter } = search(mock.store(type).all(), body, {
+        ties: mock.settings.searchTies,
+        queryProperties: QUERY_PROPERTIES[type],
+      });
       return {
         total,
         results: page.map((r) => toApiObjectWith(r, body.properties ?? [])),

@@ -1,27 +1,30 @@
 import type { MockRecord } from '../records.js';
+import type { ObjectType } from './mock.js';
+import { compareValues, filterPredicate, type SearchValues } from './search-filter.js';
+import { SEARCH_DEFAULT_PAGE, SEARCH_MAX_RESULTS, type SearchRequest } from './search-request.js';
 
-export interface SearchFilter {
-  propertyName?: string;
-  operator?: string;
-  value?: string;
-  values?: string[];
-  highValue?: string;
-}
+// "Search guide" is developers.hubspot.com/docs/api-reference/search/guide.
 
-export interface SearchRequest {
-  query?: string;
-  limit?: number;
-  after?: string;
-  sorts?: (string | { propertyName?: string; direction?: string })[];
-  properties?: string[];
-  filterGroups?: { filters?: SearchFilter[] }[];
-}
-
-/** HubSpot's documented search caps (shared/vendors.md §1.2). */
-export const SEARCH_MAX_PAGE = 200;
-export const SEARCH_MAX_RESULTS = 10_000;
-const MAX_GROUPS = 5;
-const MAX_FILTERS_PER_GROUP = 6;
+/**
+ * The properties a `query` looks in, per object: the search guide's "Search default searchable
+ * properties" table. (The guide adds that phone numbers are matched on HubSpot's normalised
+ * `hs_searchable_calculated_*` copies; the mock matches the stored text.)
+ */
+export const QUERY_PROPERTIES: Readonly<Record<ObjectType, readonly string[]>> = {
+  contacts: [
+    'firstname',
+    'lastname',
+    'email',
+    'phone',
+    'hs_additional_emails',
+    'fax',
+    'mobilephone',
+    'company',
+    'hs_marketable_until_renewal',
+  ],
+  companies: ['website', 'phone', 'name', 'domain'],
+  deals: ['dealname', 'pipeline', 'dealstage', 'description', 'dealtype'],
+};
 
 /** The property values search sees: stored ones plus the system properties, dates in ms. */
 export function searchableValues(record: MockRecord): Record<string, string> {
@@ -34,105 +37,64 @@ export function searchableValues(record: MockRecord): Record<string, string> {
   };
 }
 
-// HubSpot accepts dates as ms epoch or ISO strings; numbers compare as numbers.
-function comparable(v: string): number | string {
-  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
-  const date = Date.parse(v);
-  return /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(date) ? date : v.toLowerCase();
-}
-
-function compare(a: string, b: string): number {
-  const x = comparable(a);
-  const y = comparable(b);
-  if (typeof x === 'number' && typeof y === 'number') return x - y;
-  return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
-}
-
-function matches(values: Record<string, string>, f: SearchFilter): boolean {
-  const actual = f.propertyName === undefined ? undefined : values[f.propertyName];
-  const value = f.value ?? '';
-  switch (f.operator) {
-    case 'HAS_PROPERTY':
-      return actual !== undefined && actual !== '';
-    case 'NOT_HAS_PROPERTY':
-      return actual === undefined || actual === '';
-    case 'EQ':
-      return actual !== undefined && compare(actual, value) === 0;
-    case 'NEQ':
-      return actual === undefined || compare(actual, value) !== 0;
-    case 'LT':
-      return actual !== undefined && compare(actual, value) < 0;
-    case 'LTE':
-      return actual !== undefined && compare(actual, value) <= 0;
-    case 'GT':
-      return actual !== undefined && compare(actual, value) > 0;
-    case 'GTE':
-      return actual !== undefined && compare(actual, value) >= 0;
-    case 'BETWEEN':
-      return actual !== undefined && compare(actual, value) >= 0 && compare(actual, f.highValue ?? '') <= 0;
-    case 'IN':
-      return actual !== undefined && (f.values ?? []).some((v) => compare(actual, v) === 0);
-    case 'NOT_IN':
-      return actual === undefined || !(f.values ?? []).some((v) => compare(actual, v) === 0);
-    case 'CONTAINS_TOKEN':
-      return actual?.toLowerCase().includes(value.replace(/\*/g, '').toLowerCase()) === true;
-    case 'NOT_CONTAINS_TOKEN':
-      return actual === undefined || !actual.toLowerCase().includes(value.replace(/\*/g, '').toLowerCase());
-    default:
-      return false;
-  }
-}
-
-/** Validates a search body the way HubSpot does; returns the message of its 400 or undefined. */
-export function invalidSearch(req: SearchRequest): string | undefined {
-  const groups = req.filterGroups ?? [];
-  if (groups.length > MAX_GROUPS) return `Too many filter groups: ${groups.length} (max ${MAX_GROUPS})`;
-  for (const g of groups) {
-    if ((g.filters ?? []).length > MAX_FILTERS_PER_GROUP)
-      return `Too many filters in a group (max ${MAX_FILTERS_PER_GROUP})`;
-    for (const f of g.filters ?? []) {
-      if (!f.propertyName || !f.operator) return 'Each filter needs a propertyName and an operator';
-    }
-  }
-  if ((req.limit ?? 10) > SEARCH_MAX_PAGE) return `limit must be at most ${SEARCH_MAX_PAGE}`;
-  const offset = Number(req.after ?? 0);
-  if (!Number.isInteger(offset) || offset < 0) return 'after must be a non-negative integer offset';
-  if (offset + (req.limit ?? 10) > SEARCH_MAX_RESULTS) {
-    return `Search results are capped at ${SEARCH_MAX_RESULTS}; narrow the filters (e.g. by lastmodifieddate) instead of paging further`;
-  }
-  return undefined;
+/**
+ * Which records the body's filters and query let through. The search guide: filters in one
+ * group are AND-ed, groups are OR-ed; a `query` finds "records that have a value containing the
+ * specified string" in a default searchable property (case-insensitive: its example "x" finds an
+ * "X"), and applies together with the filters.
+ */
+function recordFilter(req: SearchRequest, queryProperties: readonly string[]) {
+  const groups = (req.filterGroups ?? [])
+    .map((g) => (g.filters ?? []).map(filterPredicate))
+    .filter((g) => g.length > 0);
+  const query = req.query?.toLowerCase();
+  return (values: SearchValues) => {
+    if (groups.length > 0 && !groups.some((g) => g.every((matches) => matches(values)))) return false;
+    if (!query) return true;
+    return queryProperties.some((p) => values[p]?.toLowerCase().includes(query) === true);
+  };
 }
 
 /**
- * Runs a CRM search: filter groups are OR-ed, filters within a group AND-ed; sorted by the first
- * sort (default hs_object_id ascending), equal values in id order (`ties`: HubSpot does not
- * document its tie order, so tests can turn it around); paged by an offset `after`, capped at
- * 10,000 results.
+ * The body's sort: one rule ("Only one sorting rule can be applied to any search"), written as
+ * `{ propertyName, direction }` or, as @hubspot/api-client's README shows for TypeScript, as a
+ * string: `["createdate"]` ascending, `["-createdate"]` descending.
  */
-export function search(
-  records: Iterable<MockRecord>,
-  req: SearchRequest,
-  ties: 'id' | 'id-descending' = 'id',
-) {
-  const groups = (req.filterGroups ?? []).filter((g) => (g.filters ?? []).length > 0);
-  const query = req.query?.toLowerCase();
+function sortRule(req: SearchRequest): { key: string; descending: boolean } {
+  const sort = req.sorts?.[0];
+  if (typeof sort === 'string') return { key: sort.replace(/^-/, ''), descending: sort.startsWith('-') };
+  // The search guide's default order is "order of object creation (oldest first)": ids ascend with it.
+  return { key: sort?.propertyName ?? 'hs_object_id', descending: sort?.direction === 'DESCENDING' };
+}
+
+/** Search options that are the mock's settings rather than the request's. */
+export interface SearchOptions {
+  /** The order of records whose sort values are equal (HubSpot does not document it). */
+  readonly ties: 'id' | 'id-descending';
+  /** The properties a `query` looks in ({@link QUERY_PROPERTIES} of the object searched). */
+  readonly queryProperties: readonly string[];
+}
+
+/**
+ * Runs a validated CRM search (see invalidSearch): filters and query, then the sort, equal
+ * values in id order (`ties` can turn it around so tests prove a client does not depend on
+ * it), then a page at the offset `after`; paging stops at 10,000 results while `total` counts
+ * them all.
+ */
+export function search(records: Iterable<MockRecord>, req: SearchRequest, options: SearchOptions) {
+  const keep = recordFilter(req, options.queryProperties);
   const hits: { record: MockRecord; values: Record<string, string> }[] = [];
   for (const record of records) {
     const values = searchableValues(record);
-    if (groups.length > 0 && !groups.some((g) => (g.filters ?? []).every((f) => matches(values, f))))
-      continue;
-    if (query && !Object.values(values).some((v) => v.toLowerCase().includes(query))) continue;
-    hits.push({ record, values });
+    if (keep(values)) hits.push({ record, values });
   }
-  const sort = req.sorts?.[0];
-  const key = typeof sort === 'string' ? sort.replace(/^-/, '') : (sort?.propertyName ?? 'hs_object_id');
-  const descending = typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
-  const tie = ties === 'id' ? 1 : -1;
+  const { key, descending } = sortRule(req);
+  const tie = options.ties === 'id' ? 1 : -1;
   hits.sort((a, b) => {
-    const c = compare(a.values[key] ?? '', b.values[key] ?? '');
-    return (descending ? -c : c) || tie * compare(a.record.id, b.record.id);
+    const c = compareValues(a.values[key] ?? '', b.values[key] ?? '');
+    return (descending ? -c : c) || tie * compareValues(a.record.id, b.record.id);
   });
-  const limit = req.limit ?? 10;
+  const limit = req.limit ?? SEARCH_DEFAULT_PAGE;
   const offset = Number(req.after ?? 0);
   const page = hits.slice(offset, offset + limit);
   const more = offset + limit < Math.min(hits.length, SEARCH_MAX_RESULTS);
