@@ -23,6 +23,14 @@ function positiveNumber(field: string) {
   };
 }
 
+/** Records to plan for: a whole number a CRM can hold (1e30 is a typo, not a migration). */
+function recordCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1e12)
+    throw new PocError('POC_ERR_BAD_OPTION', `--records: "${value}" must be a whole number from 1 to 10^12`);
+  return n;
+}
+
 function shareOption(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 1) {
@@ -321,7 +329,7 @@ Examples:
     .command('migration')
     .description('API calls, time and daily quota an initial import needs, with the arithmetic shown.')
     .requiredOption('--vendor <id>', 'vendor id (poc list vendors)')
-    .requiredOption('--records <n>', 'records per object type', positiveNumber('--records'))
+    .requiredOption('--records <n>', 'records per object type (a whole number up to 10^12)', recordCount)
     .option('--objects <list>', 'object types: contacts, companies, deals', 'contacts')
     .option('--headroom <share>', 'share of the limits the import may use', shareOption, 0.8)
     .option('--data-dir <dir>', 'run store with earlier rate-limit-probe runs', '.poc')

@@ -47,7 +47,10 @@ export const ERRORS = {
     exit: EXIT.failed,
     hint: 'The vendor API did not answer (connection refused, DNS, timeout) even after retries; check the base URL and the network.',
   },
-  POC_ERR_PORT_IN_USE: { exit: EXIT.usage, hint: 'Choose another --port, or 0 for any free port.' },
+  POC_ERR_PORT_IN_USE: {
+    exit: EXIT.usage,
+    hint: 'Give the option named in the message another port, or 0 for any free port.',
+  },
   POC_ERR_BUDGET_EXHAUSTED: {
     exit: EXIT.failed,
     hint: 'Raise --max-requests or --max-quota-share if the vendor’s quota allows it; what was measured is kept.',

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/servers.js';
@@ -97,5 +98,36 @@ describe('poc run options, generated from the scenario', () => {
     } finally {
       data.remove();
     }
+  });
+
+  it('names the flag a bad port came from, and the hint does too', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const data = tempDir();
+    try {
+      const port = String((server.address() as { port: number }).port);
+      const taken = await runCli([
+        'run',
+        'signature-check',
+        '--vendor',
+        'hubspot',
+        '--receiver-port',
+        port,
+        '--data-dir',
+        data.path,
+      ]);
+      expect(taken.code).toBe(2);
+      expect(taken.stderr).toContain(`error POC_ERR_PORT_IN_USE: --receiver-port: ${port} is already in use`);
+      expect(taken.stderr).toContain('hint: Give the option named in the message another port');
+    } finally {
+      server.close();
+      data.remove();
+    }
+  });
+
+  it('refuses a record count no CRM holds', async () => {
+    const plan = await runCli(['plan', 'migration', '--vendor', 'hubspot', '--records', '1e30']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain('--records: "1e30" must be a whole number from 1 to 10^12');
   });
 });
