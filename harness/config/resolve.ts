@@ -22,6 +22,8 @@ export interface Resolved<T> {
   /** Defaults applied, frozen all the way down. */
   readonly value: Readonly<T> | undefined;
   readonly issues: ConfigIssue[];
+  /** What the sources gave, merged, before validation: for checks across fields when a field failed. */
+  readonly input: Readonly<Record<string, unknown>>;
   /** The keys some source set (the rest are defaults). */
   readonly given: ReadonlySet<string>;
   /** How to name a key in an error: by the source that set it, else `fallback`. */
@@ -69,6 +71,7 @@ export function resolveConfig<S extends z.ZodObject>(
   return {
     value: parsed.success ? deepFreeze(parsed.data) : undefined,
     issues,
+    input,
     given: new Set(origin.keys()),
     label,
   };

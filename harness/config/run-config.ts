@@ -89,36 +89,46 @@ export function resolveRunConfig(scenario: Scenario, sources: RunConfigSources):
   const issues: ConfigIssue[] = [...resolved.issues];
   const given = resolved.given;
   const value = resolved.value as (RunOptions & Record<string, unknown>) | undefined;
-  const vendor = typeof sources.flags.vendor === 'string' ? sources.flags.vendor : value?.vendor;
+  // The checks across fields run on what was given even when another field failed: all at once.
+  const raw = resolved.input;
+  const vendor = typeof raw.vendor === 'string' ? raw.vendor : undefined;
   if (vendor !== undefined && !sources.knownVendors.includes(vendor)) {
     issues.unshift({
-      label: '--vendor',
+      label: resolved.label('vendor'),
       message: `unknown vendor "${vendor}"; known: ${sources.knownVendors.join(', ')}`,
       code: 'POC_ERR_UNKNOWN_VENDOR',
     });
   }
-  const live = value?.live ?? sources.flags.live === true;
+  const live = raw.live === true;
   if (live) {
     for (const field of fields) {
       if (field.only === 'mock' && given.has(field.key))
         issues.push({ label: resolved.label(field.key), message: mockOnly(field.key) });
     }
-    if (scenario.receivesWebhooks && vendor !== undefined && sources.knownVendors.includes(vendor)) {
-      const problem = publicUrlProblem(value?.publicUrl, vendor);
-      if (problem && !resolved.issues.some((i) => i.label === resolved.label('publicUrl')))
-        issues.push({ label: resolved.label('publicUrl'), message: problem });
+    const url = typeof raw.publicUrl === 'string' ? raw.publicUrl : undefined;
+    const urlRefused = resolved.issues.some((i) => i.label === resolved.label('publicUrl'));
+    if (
+      scenario.receivesWebhooks &&
+      vendor !== undefined &&
+      sources.knownVendors.includes(vendor) &&
+      !urlRefused
+    ) {
+      const problem = publicUrlProblem(url, vendor);
+      if (problem) issues.push({ label: resolved.label('publicUrl'), message: problem });
     }
   }
   // Output paths are checked now: a run must not finish only to find it cannot write its report.
-  const junit = value?.junit;
-  if (junit !== undefined) {
-    const problem = outputPathProblem(junit);
+  if (typeof raw.junit === 'string') {
+    const problem = outputPathProblem(raw.junit);
     if (problem)
       issues.push({ label: resolved.label('junit'), message: problem, code: 'POC_ERR_OUTPUT_PATH' });
   }
   const thresholds: Threshold[] = [];
   const keys = Object.keys(scenario.findings);
-  for (const expr of value?.thresholds ?? []) {
+  const expressions = Array.isArray(raw.thresholds)
+    ? raw.thresholds.filter((t) => typeof t === 'string')
+    : [];
+  for (const expr of expressions) {
     const read = readThreshold(expr, keys);
     if ('problem' in read)
       issues.push({

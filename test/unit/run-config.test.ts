@@ -120,4 +120,21 @@ describe('one config edge for poc run', () => {
       problems(() => resolve('webhook-storm', { vendor: 'hubspot', thresholds: ['fast'], rate: -1 })).code,
     ).toBe('POC_ERR_BAD_OPTION');
   });
+
+  it('checks across fields even when a field failed: a bad rate does not hide a bad threshold', () => {
+    const err = problems(() =>
+      resolve('webhook-storm', {
+        vendor: 'nope',
+        rate: -5,
+        thresholds: ['fast'],
+        live: true,
+        faults: ['flaky'],
+      }),
+    );
+    expect(err.message).toContain('4 problems:');
+    expect(err.message).toContain('--vendor: unknown vendor "nope"');
+    expect(err.message).toContain('--rate: "-5" must be a positive number');
+    expect(err.message).toContain('--threshold: "fast" is not <finding> <op> <number>');
+    expect(err.message).toContain('--fault: faults are injected by the mock');
+  });
 });
