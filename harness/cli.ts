@@ -1,6 +1,6 @@
 import { Argument, Command, CommanderError } from 'commander';
 import { SCENARIOS } from '../scenarios/index.js';
-import { addFlags, givenFlags } from './config/flags.js';
+import { addFlags, type FlagField, givenFlags } from './config/flags.js';
 import { runFlagFields } from './config/run-config.js';
 import { mockVendorOptions, receiverOptions } from './config/server-options.js';
 import { resolveVendorCommand, vendorCommandFields } from './config/vendor-command.js';
@@ -113,11 +113,12 @@ Examples:
     });
   for (const scenario of scenarios) {
     const fields = runFlagFields(scenario);
-    const own = new Set(fields.map((f) => f.flag));
-    const foreign = scenarios
-      .filter((other) => other !== scenario)
-      .flatMap((other) => runFlagFields(other))
-      .filter((f) => !own.has(f.flag) && own.add(f.flag));
+    const foreign = new Map<string, FlagField>();
+    for (const other of scenarios) {
+      for (const field of runFlagFields(other))
+        if (!fields.some((f) => f.flag === field.flag) && !foreign.has(field.flag))
+          foreign.set(field.flag, field);
+    }
     const command = run
       .command(scenario.id)
       .description(scenario.summary)
@@ -126,10 +127,10 @@ Examples:
         `\nFindings (for --threshold):\n${wrapList(Object.keys(scenario.findings), '  ')}\n\nExamples:\n  $ poc run ${scenario.id} --vendor hubspot\n  $ poc run ${scenario.id} --vendor hubspot --json`,
       );
     addFlags(command, fields);
-    addFlags(command, foreign, { hidden: true });
+    addFlags(command, [...foreign.values()], { hidden: true });
     command.action(async (_opts, cmd: Command) => {
       const { runCommand } = await import('./commands/run.js');
-      const flags = givenFlags(cmd, [...fields, ...foreign]);
+      const flags = givenFlags(cmd, [...fields, ...foreign.values()]);
       process.exitCode = await withTracing(() => runCommand(scenario, flags, interruptSignal()));
     });
   }

@@ -91,7 +91,7 @@ export function flagFields(schema: z.ZodObject): FlagField[] {
       flag: cli.flag ?? kebab(key),
       kind,
       description: typeof meta.description === 'string' ? meta.description : '',
-      placeholder: cli.placeholder ?? (kind === 'number' ? 'n' : kind === 'choice' ? 'value' : 'value'),
+      placeholder: cli.placeholder ?? (kind === 'number' ? 'n' : 'value'),
       ...(choices ? { choices } : {}),
       ...(defaultText === undefined ? {} : { defaultText }),
       ...(cli.env ? { env: cli.env } : {}),
