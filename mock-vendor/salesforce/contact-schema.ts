@@ -1,47 +1,72 @@
 import type { MockRecord } from '../records.js';
+import { KEY_PREFIX } from './ids.js';
+import {
+  checkSObjectWrite,
+  defineSObject,
+  describeSObject,
+  type KeyPrefixes,
+  missingRequiredFields,
+  type WriteCheck,
+} from './sobject-schema.js';
 
-/** One field of the emulated Contact, as describe() reports it. */
-interface FieldSpec {
-  readonly name: string;
-  readonly type: 'id' | 'reference' | 'string' | 'email' | 'phone' | 'datetime' | 'boolean';
-  readonly label: string;
-  readonly writable: boolean;
-  readonly externalId?: boolean;
-  readonly required?: boolean;
-}
+export type { WriteCheck } from './sobject-schema.js';
 
 /**
- * The Contact fields the mock org has: the standard ones poc uses, plus the two custom fields
- * an admin adds for the PoC (Poc_Seq__c, and Poc_Ext_Id__c marked External ID + unique).
+ * The Contact fields the mock org has: the standard ones poc uses, AccountId (the parent Account,
+ * walked in SOQL as Account.Name) and Birthdate (a date field, for SOQL date filters), plus the
+ * two custom fields an admin adds for the PoC (Poc_Seq__c, and Poc_Ext_Id__c marked External ID +
+ * unique).
  */
-const FIELDS: readonly FieldSpec[] = [
-  { name: 'Id', type: 'id', label: 'Contact ID', writable: false },
-  { name: 'IsDeleted', type: 'boolean', label: 'Deleted', writable: false },
-  { name: 'MasterRecordId', type: 'reference', label: 'Master Record ID', writable: false },
-  { name: 'FirstName', type: 'string', label: 'First Name', writable: true },
-  { name: 'LastName', type: 'string', label: 'Last Name', writable: true, required: true },
-  { name: 'Name', type: 'string', label: 'Full Name', writable: false },
-  { name: 'Email', type: 'email', label: 'Email', writable: true },
-  { name: 'Phone', type: 'phone', label: 'Business Phone', writable: true },
-  { name: 'Poc_Seq__c', type: 'string', label: 'poc sequence', writable: true },
-  { name: 'Poc_Ext_Id__c', type: 'string', label: 'poc external id', writable: true, externalId: true },
-  { name: 'CreatedDate', type: 'datetime', label: 'Created Date', writable: false },
-  { name: 'LastModifiedDate', type: 'datetime', label: 'Last Modified Date', writable: false },
-  { name: 'SystemModstamp', type: 'datetime', label: 'System Modstamp', writable: false },
-];
+export const CONTACT = defineSObject({
+  name: 'Contact',
+  labelPlural: 'Contacts',
+  keyPrefix: KEY_PREFIX.Contact,
+  fields: [
+    { name: 'Id', type: 'id', label: 'Contact ID', writable: false },
+    { name: 'IsDeleted', type: 'boolean', label: 'Deleted', writable: false },
+    {
+      name: 'MasterRecordId',
+      type: 'reference',
+      label: 'Master Record ID',
+      writable: false,
+      referenceTo: 'Contact',
+      relationshipName: 'MasterRecord',
+    },
+    {
+      name: 'AccountId',
+      type: 'reference',
+      label: 'Account ID',
+      writable: true,
+      referenceTo: 'Account',
+      relationshipName: 'Account',
+    },
+    { name: 'FirstName', type: 'string', label: 'First Name', writable: true },
+    { name: 'LastName', type: 'string', label: 'Last Name', writable: true, required: true },
+    { name: 'Name', type: 'string', label: 'Full Name', writable: false },
+    { name: 'Email', type: 'email', label: 'Email', writable: true },
+    { name: 'Phone', type: 'phone', label: 'Business Phone', writable: true },
+    { name: 'Birthdate', type: 'date', label: 'Birthdate', writable: true },
+    { name: 'Poc_Seq__c', type: 'string', label: 'poc sequence', writable: true },
+    { name: 'Poc_Ext_Id__c', type: 'string', label: 'poc external id', writable: true, externalId: true },
+    { name: 'CreatedDate', type: 'datetime', label: 'Created Date', writable: false },
+    { name: 'LastModifiedDate', type: 'datetime', label: 'Last Modified Date', writable: false },
+    { name: 'SystemModstamp', type: 'datetime', label: 'System Modstamp', writable: false },
+  ],
+});
 
-const BY_LOWER = new Map(FIELDS.map((f) => [f.name.toLowerCase(), f]));
+/** The key prefix of each object a reference field may point to. */
+export const KEY_PREFIXES: KeyPrefixes = { Contact: KEY_PREFIX.Contact, Account: KEY_PREFIX.Account };
 
 /** Salesforce field names are case-insensitive: the field's proper name, or undefined. */
 export function contactField(name: string): string | undefined {
-  return BY_LOWER.get(name.toLowerCase())?.name;
+  return CONTACT.field(name)?.name;
 }
 
 export function isExternalIdField(name: string): boolean {
-  return BY_LOWER.get(name.toLowerCase())?.externalId === true;
+  return CONTACT.field(name)?.externalId === true;
 }
 
-export const CONTACT_FIELD_NAMES = FIELDS.map((f) => f.name);
+export const CONTACT_FIELD_NAMES = CONTACT.fieldNames;
 
 /**
  * Salesforce's datetime format: 2026-11-23T18:10:23.000+0000. Datetime fields are stored to the
@@ -93,84 +118,20 @@ export function fieldValue(record: MockRecord, id: string, field: string): strin
   }
 }
 
-export type WriteCheck =
-  | { readonly ok: true; readonly values: Record<string, string | null> }
-  | { readonly ok: false; readonly errorCode: string; readonly message: string; readonly fields: string[] };
-
-/** Validates a write body: known, writable fields only; names normalised; null clears a field. */
+/** Validates a Contact write body (sobject-schema.ts checkSObjectWrite). */
 export function checkWrite(body: Readonly<Record<string, unknown>>): WriteCheck {
-  const values: Record<string, string | null> = {};
-  for (const [raw, value] of Object.entries(body)) {
-    if (raw === 'attributes') continue;
-    const spec = BY_LOWER.get(raw.toLowerCase());
-    if (!spec) {
-      return {
-        ok: false,
-        errorCode: 'INVALID_FIELD',
-        message: `No such column '${raw}' on sobject of type Contact`,
-        fields: [raw],
-      };
-    }
-    if (!spec.writable) {
-      return {
-        ok: false,
-        errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-        message: `Unable to create/update fields: ${spec.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-        fields: [spec.name],
-      };
-    }
-    values[spec.name] = value === null || value === undefined ? null : String(value);
-  }
-  return { ok: true, values };
+  return checkSObjectWrite(CONTACT, body, KEY_PREFIXES);
 }
 
 /** The fields a create must have. */
 export function missingRequired(properties: Readonly<Record<string, string | null>>): string[] {
-  return FIELDS.filter((f) => f.required && !properties[f.name]).map((f) => f.name);
+  return missingRequiredFields(CONTACT, properties);
 }
 
-/**
- * Enough of describe() for jsforce and for a person reading it. Like Salesforce's, it answers
- * for the calling user: object flags follow that user's permissions.
- */
+/** Contact's describe(), answered for the calling user's object permissions. */
 export function describeContact(
   base: string,
   permissions: { readonly create: boolean; readonly edit: boolean } = { create: true, edit: true },
 ) {
-  return {
-    name: 'Contact',
-    label: 'Contact',
-    labelPlural: 'Contacts',
-    keyPrefix: '003',
-    custom: false,
-    createable: permissions.create,
-    updateable: permissions.edit,
-    // Delete needs Edit (the mock has no separate Delete permission to take away).
-    deletable: permissions.edit,
-    queryable: true,
-    retrieveable: true,
-    searchable: true,
-    urls: {
-      sobject: `${base}/sobjects/Contact`,
-      describe: `${base}/sobjects/Contact/describe`,
-      rowTemplate: `${base}/sobjects/Contact/{ID}`,
-    },
-    fields: FIELDS.map((f) => ({
-      name: f.name,
-      label: f.label,
-      type: f.type,
-      length:
-        f.type === 'string' || f.type === 'email' ? 255 : f.type === 'id' || f.type === 'reference' ? 18 : 0,
-      nillable: (!f.required && f.writable) || f.type === 'reference',
-      ...(f.type === 'reference' ? { referenceTo: ['Contact'], relationshipName: 'MasterRecord' } : {}),
-      createable: f.writable,
-      updateable: f.writable,
-      custom: f.name.endsWith('__c'),
-      externalId: f.externalId === true,
-      unique: f.externalId === true,
-      idLookup: f.name === 'Id' || f.name === 'Email' || f.externalId === true,
-      caseSensitive: false,
-      defaultedOnCreate: !f.writable,
-    })),
-  };
+  return describeSObject(CONTACT, base, permissions, true);
 }

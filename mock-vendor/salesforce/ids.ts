@@ -1,12 +1,13 @@
 /**
- * Salesforce record ids: a 3-character key prefix (003 = Contact), 12 base-62 characters, and
- * for the 18-character form a 3-character suffix that encodes which of the first 15 characters
- * are upper case, so the id survives case-insensitive systems.
+ * Salesforce record ids: a 3-character key prefix (001 = Account, 003 = Contact), 12 base-62
+ * characters, and for the 18-character form a 3-character suffix that encodes which of the first
+ * 15 characters are upper case, so the id survives case-insensitive systems.
  */
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 export const KEY_PREFIX = {
+  Account: '001',
   Contact: '003',
   Organization: '00D',
   User: '005',

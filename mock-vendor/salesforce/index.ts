@@ -1,5 +1,6 @@
 import { EXTERNAL_ID_FIELD, toSalesforceFields } from '../../harness/vendors/salesforce/fields.js';
 import type { VendorEmulation } from '../emulation.js';
+import { registerAccountRoutes } from './account-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCometdRoutes } from './cdc/cometd.js';
 import { registerCompositeRoutes } from './composite.js';
@@ -33,6 +34,7 @@ export const salesforceEmulation: VendorEmulation = {
     registerAuthRoutes(app, mock);
     registerIdentityRoutes(app, mock);
     registerSobjectRoutes(app, mock);
+    registerAccountRoutes(app, mock);
     registerCompositeRoutes(app, mock);
     registerQueryRoutes(app, mock);
     registerOutboundRoutes(app, mock);

@@ -3,6 +3,7 @@ import type { DeliveryFaults } from '../faults.js';
 import { createLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { type MockRecord, type PropertyChange, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
+import { AccountStore } from './accounts.js';
 import { ChangeLog } from './cdc/change-log.js';
 import { missingRequired, sfDateTime, type Tombstone } from './contact-schema.js';
 import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
@@ -22,9 +23,13 @@ export type SaveOutcome =
   | { readonly ok: true; readonly id: string; readonly created: boolean }
   | { readonly ok: false; readonly errorCode: string; readonly message: string; readonly fields: string[] };
 
-/** The state of one emulated org: Contacts, the API allocation, sessions and Outbound Messages. */
+/**
+ * The state of one emulated org: Contacts (and the Accounts they belong to), the API allocation,
+ * sessions and Outbound Messages.
+ */
 export class SalesforceMock {
   readonly contacts = new RecordStore(1);
+  readonly accounts = new AccountStore();
   /** The Recycle Bin, oldest deletion first. */
   private readonly recycleBin = new Map<string, Tombstone>();
   /**
@@ -127,6 +132,8 @@ export class SalesforceMock {
         fields: missing,
       };
     }
+    const dangling = this.accounts.referenceProblem(values.AccountId);
+    if (dangling) return dangling;
     const change = this.contacts.create(present(values), now);
     this.saved(change, now);
     return { ok: true, id: this.idOf(change.record), created: true };
@@ -148,6 +155,8 @@ export class SalesforceMock {
         fields: ['LastName'],
       };
     }
+    const dangling = this.accounts.referenceProblem(values.AccountId);
+    if (dangling) return dangling;
     // A cleared field is kept as '' (RecordStore has no removal) and read back as null.
     const change = this.contacts.update(record, cleared(values), now);
     // Salesforce stamps every save, even one that changes nothing, and runs its automation.

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MockRecord } from '../records.js';
-import { fieldValue } from './contact-schema.js';
 import { sfErrors } from './errors.js';
 import type { SalesforceMock } from './mock.js';
-import { toApiRecord } from './routes.js';
-import { matches, parseSoql, SoqlError } from './soql.js';
+import { executeQuery } from './query-exec.js';
+import { toQueryRecord } from './query-records.js';
+import { parseSoql, SoqlError } from './soql.js';
 
 /** A server-side query cursor: the matching records in order and the fields to return. */
 interface Cursor {
@@ -28,7 +28,10 @@ function batchSize(mock: SalesforceMock, header: string | string[] | undefined):
   return Number.isInteger(asked) && asked > 0 ? Math.min(max, Math.max(min, asked)) : max;
 }
 
-/** GET /query?q=SOQL and GET /query/<locator>: records in batches linked by nextRecordsUrl. */
+/**
+ * GET /query?q=SOQL and GET /query/<locator>: records in batches linked by nextRecordsUrl;
+ * COUNT() answers its totalSize with `records: []`, an aggregate query its AggregateResult rows.
+ */
 export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock): void {
   const cursors = new Map<string, Cursor>();
 
@@ -42,7 +45,7 @@ export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock):
       totalSize: cursor.records.length,
       done,
       ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursorId}-${next}` }),
-      records: slice.map((r) => toApiRecord(mock, version, r, cursor.fields)),
+      records: slice.map((r) => toQueryRecord(mock, version, r, cursor.fields)),
     });
   };
 
@@ -64,34 +67,12 @@ export function registerQueryRoutes(app: FastifyInstance, mock: SalesforceMock):
     }
     const now = Date.now();
     for (const [id, c] of cursors) if (now - c.lastUse > CURSOR_IDLE_MS) cursors.delete(id);
-    let found: MockRecord[] = [];
-    // queryAll also reads the Recycle Bin: deleted records with IsDeleted = true.
-    const scanned = all
-      ? [...mock.contacts.list(0, Number.MAX_SAFE_INTEGER), ...mock.deletedSince(0, now)]
-      : mock.contacts.list(0, Number.MAX_SAFE_INTEGER);
-    for (const record of scanned) {
-      const id = mock.idOf(record);
-      if (matches(query, (f) => fieldValue(record, id, f))) found.push(record);
+    const answer = executeQuery(mock, query, all, now);
+    if (answer.kind === 'count') return reply.send({ totalSize: answer.totalSize, done: true, records: [] });
+    if (answer.kind === 'aggregate') {
+      return reply.send({ totalSize: answer.rows.length, done: true, records: answer.rows });
     }
-    const sortKeys = query.orderBy ? [query.orderBy, ...(query.thenBy ?? [])] : [];
-    if (sortKeys.length > 0) {
-      // Salesforce sorts nulls first ascending; '' stands in for null here and sorts first too.
-      // Datetimes compare as text: every one is in the same UTC format.
-      const keyed = found.map((r) => ({
-        r,
-        keys: sortKeys.map(({ field }) => String(fieldValue(r, mock.idOf(r), field) ?? '')),
-      }));
-      keyed.sort((a, b) => {
-        for (const [k, { descending }] of sortKeys.entries()) {
-          const x = a.keys[k] as string;
-          const y = b.keys[k] as string;
-          if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
-        }
-        return 0;
-      });
-      found = keyed.map((k) => k.r);
-    }
-    const records = query.limit === undefined ? found : found.slice(0, query.limit);
+    const { records } = answer;
     const cursorId = `01g${randomBytes(9).toString('base64url').slice(0, 12)}`;
     const cursor: Cursor = {
       records,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MockRecord } from '../records.js';
+import { describeAccount } from './account-schema.js';
 import {
   CONTACT_FIELD_NAMES,
   checkWrite,
@@ -79,6 +80,12 @@ export function registerSobjectRoutes(app: FastifyInstance, mock: SalesforceMock
         label: 'Contact',
         keyPrefix: '003',
         urls: describeContact(`/services/data/${req.params.version}`).urls,
+      },
+      {
+        name: 'Account',
+        label: 'Account',
+        keyPrefix: '001',
+        urls: describeAccount(`/services/data/${req.params.version}`).urls,
       },
     ],
   }));
@@ -211,7 +218,7 @@ export function registerSobjectRoutes(app: FastifyInstance, mock: SalesforceMock
 }
 
 /** The field list of a retrieve (`?fields=a,b`), every field when absent; undefined after a 400. */
-function selectFields(raw: string | undefined, reply: FastifyReply): string[] | undefined {
+function selectFields(raw: string | undefined, reply: FastifyReply): readonly string[] | undefined {
   if (raw === undefined || raw === '') return CONTACT_FIELD_NAMES;
   const out: string[] = [];
   for (const name of raw.split(',').map((f) => f.trim())) {

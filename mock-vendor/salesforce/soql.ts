@@ -1,180 +1,229 @@
-import { contactField } from './contact-schema.js';
+import { resolveField } from './soql-fields.js';
+import { type Token, TokenStream, tokenize } from './soql-lexer.js';
+import type { Aggregate, AggregateFunction, SoqlQuery, SortKey } from './soql-types.js';
+import { parseWhere } from './soql-where.js';
+
+export { SoqlError } from './soql-error.js';
+export { matches } from './soql-match.js';
+export type { Condition, Expression, Literal, Operator, SoqlQuery, SortKey } from './soql-types.js';
 
 /**
- * The SOQL the mock understands: SELECT <fields> FROM Contact [WHERE a op v [AND ...]]
- * [ORDER BY f [ASC|DESC] [, ...]] [LIMIT n]. Anything else is MALFORMED_QUERY (or INVALID_FIELD /
- * INVALID_TYPE), as Salesforce would answer it.
+ * The SOQL the mock answers, from Contact (and its parent Account through Account.<field>):
+ *
+ *     SELECT fields | COUNT() | COUNT(f), COUNT_DISTINCT(f), MIN(f), MAX(f) [alias]
+ *     FROM Contact [WHERE conditions] [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...]
+ *     [LIMIT n] [OFFSET n]
+ *
+ * with =, !=, <>, <, <=, >, >=, LIKE, IN, NOT IN, AND, OR, NOT and parentheses, and date
+ * literals (soql-dates.ts). Anything else is refused with the error Salesforce gives it
+ * (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, INVALID_QUERY_FILTER_OPERATOR,
+ * NUMBER_OUTSIDE_VALID_RANGE); what Salesforce runs and the mock does not (GROUP BY, subqueries,
+ * TYPEOF, FOR UPDATE...) is MALFORMED_QUERY with a message saying so.
+ * Reference: https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm
  */
-export type Operator = '=' | '!=' | '<' | '<=' | '>' | '>=';
-export type Literal =
-  | { kind: 'string'; value: string }
-  | { kind: 'datetime'; value: number }
-  | { kind: 'number'; value: number }
-  | { kind: 'null' }
-  | { kind: 'boolean'; value: boolean };
-
-export interface Condition {
-  readonly field: string;
-  readonly op: Operator;
-  readonly value: Literal;
+export function parseSoql(soql: string): SoqlQuery {
+  const s = new TokenStream(soql, tokenize(soql));
+  s.expect('SELECT');
+  const select = parseSelectList(s);
+  s.expect('FROM');
+  parseFrom(s);
+  refuseUnsupported(s);
+  const where = s.accept('WHERE') ? parseWhere(s) : [];
+  refuseUnsupported(s);
+  const orderToken = s.peek();
+  const order = s.accept('ORDER') ? parseOrderBy(s) : [];
+  const limit = s.accept('LIMIT') ? rowCount(s) : undefined;
+  const offset = s.accept('OFFSET') ? offsetCount(s) : undefined;
+  refuseUnsupported(s);
+  if (!s.done) throw s.unexpected();
+  checkAggregation(s, select, order, orderToken);
+  const [first, ...then] = order;
+  return {
+    fields: select.fields,
+    where,
+    orderBy: first,
+    ...(then.length > 0 ? { thenBy: then } : {}),
+    limit,
+    ...(offset !== undefined ? { offset } : {}),
+    ...(select.count ? { count: true as const } : {}),
+    ...(select.aggregates.length > 0 ? { aggregates: select.aggregates } : {}),
+  };
 }
 
-export interface SortKey {
-  readonly field: string;
-  readonly descending: boolean;
+interface SelectList {
+  fields: string[];
+  /** Where each plain field was written, to point at it in an error. */
+  fieldTokens: Token[];
+  aggregates: Aggregate[];
+  /** Aggregates without an alias so far: the next is expr<unnamed>. */
+  unnamed: number;
+  count: boolean;
 }
 
-export interface SoqlQuery {
-  readonly fields: readonly string[];
-  readonly where: readonly Condition[];
-  readonly orderBy: SortKey | undefined;
-  /** Further sort keys, for ties on the first (ORDER BY LastModifiedDate, Id); absent when none. */
-  readonly thenBy?: readonly SortKey[];
-  readonly limit: number | undefined;
+const AGGREGATES = new Set<string>(['COUNT', 'COUNT_DISTINCT', 'MIN', 'MAX']);
+
+function parseSelectList(s: TokenStream): SelectList {
+  const list: SelectList = { fields: [], fieldTokens: [], aggregates: [], unnamed: 0, count: false };
+  do {
+    // "COUNT() must be the only element in the SELECT list"
+    // (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm).
+    if (list.count) throw s.unexpected(s.peek(-1));
+    parseSelectItem(s, list);
+  } while (s.accept(','));
+  return list;
 }
 
-export class SoqlError extends Error {
-  constructor(
-    readonly errorCode: 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE',
-    message: string,
-  ) {
-    super(message);
+function parseSelectItem(s: TokenStream, list: SelectList): void {
+  if (s.accept('(')) throw childSubquery(s);
+  const token = s.next();
+  if (token.kind !== 'word') throw s.unexpected(token);
+  if (token.text.toUpperCase() === 'TYPEOF') {
+    throw s.error('MALFORMED_QUERY', 'TYPEOF is not supported by the mock org', token);
   }
-}
-
-const TOKEN =
-  /\s*(?:('(?:[^'\\]|\\.)*')|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))|(!=|<=|>=|[=<>,()])|([A-Za-z_][\w.]*)|(-?\d+(?:\.\d+)?))/y;
-
-function tokenize(soql: string): string[] {
-  const tokens: string[] = [];
-  let i = 0;
-  while (i < soql.length) {
-    if (/^\s*$/.test(soql.slice(i))) break;
-    TOKEN.lastIndex = i;
-    const m = TOKEN.exec(soql);
-    if (!m)
-      throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${soql.slice(i).trim().split(/\s/)[0]}'`);
-    tokens.push(m[0].trim());
-    i = TOKEN.lastIndex;
+  if (!s.accept('(')) {
+    const field = resolveField(s, token).path;
+    if (!list.fields.includes(field)) {
+      list.fields.push(field);
+      list.fieldTokens.push(token);
+    }
+    return;
   }
-  return tokens;
+  const fn = token.text.toUpperCase();
+  if (fn === 'COUNT' && s.accept(')')) {
+    if (list.fields.length > 0 || list.aggregates.length > 0) throw s.unexpected(token);
+    list.count = true;
+    return;
+  }
+  if (fn === 'SUM' || fn === 'AVG') {
+    // The mock org has no number, currency or percent field, the only kinds these accept
+    // [unverified text].
+    const field = resolveField(s, s.next());
+    throw s.error('INVALID_FIELD', `field ${field.path} does not support aggregate operator ${fn}`, token);
+  }
+  if (!AGGREGATES.has(fn))
+    throw s.error('MALFORMED_QUERY', `${token.text}() is not supported by the mock org`, token);
+  const field = resolveField(s, s.next()).path;
+  s.expect(')');
+  // Unnamed aggregates are expr0, expr1...: "the implied alias for the aggregated field" (COUNT page).
+  const named = s.peek()?.kind === 'word' && !s.isWord('FROM');
+  const alias = named ? s.next().text : `expr${list.unnamed++}`;
+  list.aggregates.push({ fn: fn as AggregateFunction, field, alias });
 }
 
-function field(name: string | undefined): string {
-  if (name === undefined) throw new SoqlError('MALFORMED_QUERY', 'unexpected end of query');
-  const proper = name === undefined ? undefined : contactField(name);
-  if (!proper) {
-    throw new SoqlError(
-      'INVALID_FIELD',
-      `No such column '${name ?? ''}' on entity 'Contact'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`,
+/**
+ * A child relationship subquery, `(SELECT ... FROM Cases)`. The mock's Contact describes no child
+ * relationships, and for one an org does not have Salesforce answers INVALID_TYPE "Didn't
+ * understand relationship 'X' in FROM part of query call" (as live orgs answer it).
+ */
+function childSubquery(s: TokenStream) {
+  while (!s.done && !s.isWord('FROM')) s.next();
+  s.expect('FROM');
+  const name = s.next();
+  return s.error(
+    'INVALID_TYPE',
+    `Didn't understand relationship '${name.text}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+    name,
+  );
+}
+
+/**
+ * Only Contact is a query root: Account is read through Contact.Account (describeAccount says it
+ * is not queryable), and for an object the user cannot query Salesforce answers INVALID_TYPE.
+ */
+function parseFrom(s: TokenStream): void {
+  const object = s.next();
+  if (object.kind !== 'word' || object.text.toLowerCase() !== 'contact') {
+    throw s.error(
+      'INVALID_TYPE',
+      `sObject type '${object.text}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+      object,
     );
   }
-  return proper;
 }
 
-function literal(token: string | undefined): Literal {
-  if (token === undefined) throw new SoqlError('MALFORMED_QUERY', 'unexpected end of query');
-  if (token.startsWith("'")) return { kind: 'string', value: token.slice(1, -1).replace(/\\(.)/g, '$1') };
-  if (/^\d{4}-/.test(token))
-    return { kind: 'datetime', value: Date.parse(token.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) };
-  if (/^-?\d/.test(token)) return { kind: 'number', value: Number(token) };
-  const word = token.toLowerCase();
-  if (word === 'null') return { kind: 'null' };
-  if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true' };
-  throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${token}'`);
-}
-
-export function parseSoql(soql: string): SoqlQuery {
-  const t = tokenize(soql);
-  let i = 0;
-  const word = (w: string) => t[i]?.toUpperCase() === w;
-  const expect = (w: string) => {
-    if (!word(w))
-      throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${t[i] ?? 'end of query'}', expected ${w}`);
-    i++;
-  };
-  expect('SELECT');
-  const fields: string[] = [];
-  for (;;) {
-    const f = field(t[i++]);
-    if (!fields.includes(f)) fields.push(f);
-    if (t[i] !== ',') break;
-    i++;
-  }
-  expect('FROM');
-  const object = t[i++];
-  if (object?.toLowerCase() !== 'contact')
-    throw new SoqlError('INVALID_TYPE', `sObject type '${object ?? ''}' is not supported.`);
-  const where: Condition[] = [];
-  if (word('WHERE')) {
-    i++;
-    for (;;) {
-      const f = field(t[i++]);
-      const op = t[i++];
-      if (!op || !['=', '!=', '<', '<=', '>', '>='].includes(op))
-        throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${op ?? 'end of query'}'`);
-      where.push({ field: f, op: op as Operator, value: literal(t[i++]) });
-      if (!word('AND')) break;
-      i++;
-    }
-  }
-  const orderBy: SortKey[] = [];
-  if (word('ORDER')) {
-    i++;
-    expect('BY');
-    for (;;) {
-      const f = field(t[i++]);
-      let descending = false;
-      if (word('ASC') || word('DESC')) descending = t[i++]?.toUpperCase() === 'DESC';
-      orderBy.push({ field: f, descending });
-      if (t[i] !== ',') break;
-      i++;
-    }
-  }
-  let limit: number | undefined;
-  if (word('LIMIT')) {
-    i++;
-    const n = Number(t[i++]);
-    if (!Number.isInteger(n) || n < 0)
-      throw new SoqlError('MALFORMED_QUERY', 'LIMIT must be a non-negative integer');
-    limit = n;
-  }
-  if (i < t.length) throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${t[i]}'`);
-  const [first, ...then] = orderBy;
-  return { fields, where, orderBy: first, ...(then.length > 0 ? { thenBy: then } : {}), limit };
-}
-
-type Value = string | boolean | null;
-
-const TESTS: Readonly<Record<Operator, (cmp: number) => boolean>> = {
-  '=': (cmp) => cmp === 0,
-  '!=': (cmp) => cmp !== 0,
-  '<': (cmp) => cmp < 0,
-  '<=': (cmp) => cmp <= 0,
-  '>': (cmp) => cmp > 0,
-  '>=': (cmp) => cmp >= 0,
+// Clauses Salesforce runs and the mock does not, at the places SOQL's grammar allows them:
+// USING SCOPE, WITH, GROUP BY, HAVING, FOR VIEW/REFERENCE/UPDATE, UPDATE TRACKING/VIEWSTAT.
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  USING: 'USING SCOPE',
+  WITH: 'WITH',
+  GROUP: 'GROUP BY',
+  HAVING: 'HAVING',
+  FOR: 'FOR VIEW, FOR REFERENCE and FOR UPDATE',
+  UPDATE: 'UPDATE TRACKING and UPDATE VIEWSTAT',
 };
 
-function compare(a: Value, b: Literal): number | undefined {
-  if (b.kind === 'null') return a === null ? 0 : undefined;
-  if (a === null) return undefined;
-  if (b.kind === 'datetime') {
-    const ms = Date.parse(String(a).replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-    return Number.isFinite(ms) ? ms - b.value : undefined;
-  }
-  if (b.kind === 'number') return Number(a) - b.value;
-  if (b.kind === 'boolean') return a === b.value ? 0 : 1;
-  const x = String(a).toLowerCase();
-  const y = b.value.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
+function refuseUnsupported(s: TokenStream): void {
+  const token = s.peek();
+  const clause = token?.kind === 'word' ? UNSUPPORTED[token.text.toUpperCase()] : undefined;
+  if (clause) throw s.error('MALFORMED_QUERY', `${clause} is not supported by the mock org`, token);
 }
 
-/** Whether a record (read through `get`) meets every condition; SOQL string equality ignores case. */
-export function matches(query: SoqlQuery, get: (field: string) => Value): boolean {
-  return query.where.every((c) => {
-    const value = get(c.field);
-    const cmp = compare(value === '' ? null : value, c.value);
-    if (cmp === undefined) return c.op === '!=';
-    return TESTS[c.op](cmp);
-  });
+/** ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ... */
+function parseOrderBy(s: TokenStream): SortKey[] {
+  s.expect('BY');
+  const keys: SortKey[] = [];
+  do {
+    const token = s.next();
+    if (token.kind !== 'word') throw s.unexpected(token);
+    if (s.isPunct('('))
+      throw s.error('MALFORMED_QUERY', `ORDER BY ${token.text}() is not supported by the mock org`, token);
+    const field = resolveField(s, token).path;
+    const descending = s.accept('DESC');
+    if (!descending) s.accept('ASC');
+    let nulls: 'first' | 'last' | undefined;
+    if (s.accept('NULLS')) {
+      if (s.accept('FIRST')) nulls = 'first';
+      else if (s.accept('LAST')) nulls = 'last';
+      else throw s.unexpected();
+    }
+    keys.push({ field, descending, ...(nulls ? { nulls } : {}) });
+  } while (s.accept(','));
+  return keys;
+}
+
+function rowCount(s: TokenStream): number {
+  const token = s.next();
+  const n = Number(token.text);
+  if (token.kind !== 'number' || !Number.isInteger(n) || n < 0) throw s.unexpected(token);
+  return n;
+}
+
+/**
+ * "The maximum offset is 2,000 rows. Requesting an offset greater than 2,000 results in a
+ * NUMBER_OUTSIDE_VALID_RANGE error"
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm);
+ * the message is the one live orgs give.
+ */
+function offsetCount(s: TokenStream): number {
+  const token = s.peek();
+  const n = rowCount(s);
+  if (n > 2000) throw s.error('NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000', token);
+  return n;
+}
+
+/**
+ * Without GROUP BY (which the mock lacks) an aggregate query may select nothing but aggregates
+ * and order by none of its fields, and "you can't use COUNT() with an ORDER BY clause" (COUNT
+ * page); the messages are the ones live orgs give [unverified for COUNT() with ORDER BY].
+ */
+function checkAggregation(
+  s: TokenStream,
+  select: SelectList,
+  order: SortKey[],
+  orderToken: Token | undefined,
+) {
+  if (select.aggregates.length > 0 && select.fieldTokens[0]) {
+    const field = select.fieldTokens[0];
+    throw s.error('MALFORMED_QUERY', `Field must be grouped or aggregated: ${select.fields[0]}`, field);
+  }
+  const ordered = order[0];
+  if (!ordered) return;
+  if (select.count) throw s.error('MALFORMED_QUERY', 'COUNT() cannot be used with ORDER BY', orderToken);
+  if (select.aggregates.length > 0) {
+    throw s.error(
+      'MALFORMED_QUERY',
+      `Ordered field must be grouped or aggregated: ${ordered.field}`,
+      orderToken,
+    );
+  }
 }
