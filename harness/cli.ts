@@ -14,15 +14,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function positiveNumber(field: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new PocError('POC_ERR_BAD_OPTION', `${field}: "${value}" must be a positive number`);
-    return n;
-  };
-}
-
 /** Records to plan for: a whole number a CRM can hold (1e30 is a typo, not a migration). */
 function recordCount(value: string): number {
   const n = Number(value);

@@ -140,6 +140,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     let checks: Check[] = [];
     let notes: string[] = [];
     let tables: ResultTable[] = [];
+    let failure: unknown;
     try {
       const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
       const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests);
@@ -170,25 +171,19 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
             : 'failed';
     } catch (err) {
       // Ctrl-C during set-up aborts calls in flight: that is an interruption, not a failure.
-      if (!signal.aborted) throw err;
-      status = stopReason ? 'error' : 'aborted';
-      notes = [`interrupted before anything was measured (${(err as Error).message})`];
-    } finally {
-      await sampler.stop().catch(() => undefined);
-      if (stopReason) notes.push(`stopped early: ${stopReason}; what was measured until then is kept`);
-      try {
-        store.end(runId, status, findings, checks, { notes, tables });
-      } catch (err) {
-        if (!isDiskFull(err)) throw err;
-        throw new PocError(
-          'POC_ERR_DISK_FULL',
-          `the disk under ${config.dataDir} is full: the run's outcome could not be stored (${(err as Error).message}); runs.db is intact and the next command marks the run crashed`,
-        );
+      if (!signal.aborted) failure = err;
+      else {
+        status = stopReason ? 'error' : 'aborted';
+        notes = [`interrupted before anything was measured (${(err as Error).message})`];
       }
-      for (const f of findings) metrics.findings.set({ finding: f.key, unit: f.unit }, f.value);
-      for (const c of checks)
-        metrics.checks.set({ check: `${c.key}${c.op}${c.threshold}` }, c.passed ? 1 : 0);
     }
+    // Whatever happened, the run is stored before the error (if any) goes on up.
+    await sampler.stop().catch(() => undefined);
+    if (stopReason) notes.push(`stopped early: ${stopReason}; what was measured until then is kept`);
+    storeOutcome(store, config.dataDir, runId, { status, findings, checks, notes, tables });
+    if (failure !== undefined) throw failure;
+    for (const f of findings) metrics.findings.set({ finding: f.key, unit: f.unit }, f.value);
+    for (const c of checks) metrics.checks.set({ check: `${c.key}${c.op}${c.threshold}` }, c.passed ? 1 : 0);
     return {
       runId,
       scenario: req.scenario.id,
@@ -210,6 +205,30 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
         req.log.warn({ err: (err as Error).message }, 'cleanup step failed; continuing');
       }
     }
+  }
+}
+
+/** The run's outcome into the run store; a full disk is said as such, runs.db stays intact. */
+function storeOutcome(
+  store: RunStore,
+  dataDir: string,
+  runId: string,
+  outcome: {
+    status: RunStatus;
+    findings: readonly Finding[];
+    checks: readonly Check[];
+    notes: readonly string[];
+    tables: readonly ResultTable[];
+  },
+): void {
+  try {
+    store.end(runId, outcome.status, outcome.findings, outcome.checks, outcome);
+  } catch (err) {
+    if (!isDiskFull(err)) throw err;
+    throw new PocError(
+      'POC_ERR_DISK_FULL',
+      `the disk under ${dataDir} is full: the run's outcome could not be stored (${(err as Error).message}); runs.db is intact and the next command marks the run crashed`,
+    );
   }
 }
 
