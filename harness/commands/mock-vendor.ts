@@ -80,7 +80,7 @@ export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> 
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     // Started by `poc run`: its stdin is a pipe from that process, which closes when it dies.
-    if (flags.readyLine) {
+    if (flags.exitWithStdin) {
       process.stdin.once('close', stop);
       process.stdin.once('end', stop);
       process.stdin.resume();

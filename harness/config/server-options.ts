@@ -14,7 +14,12 @@ export const mockVendorOptions = z
     readyLine: z
       .boolean()
       .default(false)
-      .describe('print one JSON line when listening, and exit when stdin closes (poc run, which owns it)')
+      .describe('print one JSON line when listening (used by poc run)')
+      .meta({ cli: { hidden: true } }),
+    exitWithStdin: z
+      .boolean()
+      .default(false)
+      .describe('exit when stdin closes: poc run owns the mock through that pipe')
       .meta({ cli: { hidden: true } }),
   })
   .strict();

@@ -59,6 +59,7 @@ export async function startMockTarget(vendor: VendorAdapter, options: MockTarget
     '--time-scale',
     String(options.timeScale),
     '--ready-line',
+    '--exit-with-stdin',
     ...options.faults.flatMap((f) => ['--fault', f]),
   ];
   // Its own process group, so a terminal Ctrl-C reaches only `poc run`, which then drains and
