@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PROBE_STYLES, probeCases, probeSeed, THROTTLE_STATUS } from '../dist/test/helpers/probe-cases.js';
+import { parseOptions } from './options.js';
 import { median, runPocJson } from './poc-cli.js';
 
 const VENDORS = Object.keys(THROTTLE_STATUS);
@@ -21,24 +21,11 @@ const USAGE = `usage: node bench/probe-accuracy.bench.js [options]   (after npm 
   --vendors a,b    vendor profiles (default ${VENDORS.join(',')})`;
 
 function options() {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        seed: { type: 'string', default: String(probeSeed()) },
-        rounds: { type: 'string', default: '1' },
-        vendors: { type: 'string', default: VENDORS.join(',') },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${err.message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const { values } = parseOptions(USAGE, {
+    seed: { type: 'string', default: String(probeSeed()) },
+    rounds: { type: 'string', default: '1' },
+    vendors: { type: 'string', default: VENDORS.join(',') },
+  });
   const seed = Number(values.seed);
   const rounds = Number(values.rounds);
   const vendors = values.vendors.split(',').filter(Boolean);

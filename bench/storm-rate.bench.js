@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions } from './options.js';
 import { median, runPocJson } from './poc-cli.js';
 
 /** Each vendor's storm, as its e2e test runs it, and the ratio that test asked for before. */
@@ -28,23 +28,10 @@ const USAGE = `usage: node bench/storm-rate.bench.js [options]   (after npm run 
   --vendors a,b    vendor profiles (default ${Object.keys(STORMS).join(',')})`;
 
 function options() {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        runs: { type: 'string', default: '1' },
-        vendors: { type: 'string', default: Object.keys(STORMS).join(',') },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${err.message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const { values } = parseOptions(USAGE, {
+    runs: { type: 'string', default: '1' },
+    vendors: { type: 'string', default: Object.keys(STORMS).join(',') },
+  });
   const runs = Number(values.runs);
   const vendors = values.vendors.split(',').filter(Boolean);
   const unknown = vendors.filter((v) => !STORMS[v]);
