@@ -2,10 +2,16 @@
 // default JSON parser and one POST route that answers 200, no signature, no dedupe, no storage.
 // Usage: node bench/bare-fastify.js <port> [host] [path]
 import Fastify from 'fastify';
+import { parseOptions } from './options.js';
 
-const port = Number(process.argv[2] ?? 0);
-const host = process.argv[3] ?? '127.0.0.1';
-const path = process.argv[4] ?? '/webhooks/hubspot';
+const USAGE = `usage: node bench/bare-fastify.js [port] [host] [path]
+  port               port to listen on (default 0: any free port)
+  host               address to listen on (default 127.0.0.1)
+  path               the POST route (default /webhooks/hubspot)`;
+const { positionals } = parseOptions(USAGE, {}, { allowPositionals: true });
+const port = Number(positionals[0] ?? 0);
+const host = positionals[1] ?? '127.0.0.1';
+const path = positionals[2] ?? '/webhooks/hubspot';
 
 // Same body limit as the reference receiver, so 100-event deliveries are accepted by both.
 const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });

@@ -6,6 +6,7 @@
 //
 // Exits 1 on any crash, forged acceptance or receiver that stopped answering; 2 on bad options.
 import { FUZZ_VENDORS, fuzzReceiver } from '../dist/test/fuzz/receiver-fuzz.js';
+import { parseOptions } from './options.js';
 
 const USAGE = `usage: node bench/fuzz.js [options]   (after npm run build)
   --minutes N        total fuzzing time, split evenly across the vendors (default 1)
@@ -14,36 +15,26 @@ const USAGE = `usage: node bench/fuzz.js [options]   (after npm run build)
   --concurrency N    requests in flight (default 64)
   --no-processor     leave the pipeline's processor stopped`;
 
-function parseArgs(argv) {
-  const opts = {
-    minutes: 1,
-    vendor: 'all',
-    seed: Date.now() % 2_147_483_647,
-    concurrency: 64,
-    processor: true,
+function options() {
+  const { values } = parseOptions(USAGE, {
+    minutes: { type: 'string', default: '1' },
+    vendor: { type: 'string', default: 'all' },
+    seed: { type: 'string', default: String(Date.now() % 2_147_483_647) },
+    concurrency: { type: 'string', default: '64' },
+    'no-processor': { type: 'boolean', default: false },
+  });
+  const number = (name) => {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+    return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const number = () => {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n < 0) throw new Error(`${arg} must be a non-negative number`);
-      return n;
-    };
-    if (arg === '--minutes') opts.minutes = number();
-    else if (arg === '--vendor') opts.vendor = value();
-    else if (arg === '--seed') opts.seed = Math.floor(number());
-    else if (arg === '--concurrency') opts.concurrency = Math.max(1, Math.round(number()));
-    else if (arg === '--no-processor') opts.processor = false;
-    else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown option ${arg}`);
-  }
+  const opts = {
+    minutes: number('minutes'),
+    vendor: values.vendor,
+    seed: Math.floor(number('seed')),
+    concurrency: Math.max(1, Math.round(number('concurrency'))),
+    processor: !values['no-processor'],
+  };
   if (opts.vendor !== 'all' && !FUZZ_VENDORS.includes(opts.vendor)) {
     throw new Error(`--vendor: unknown vendor "${opts.vendor}"; known: ${FUZZ_VENDORS.join(', ')}, all`);
   }
@@ -103,7 +94,7 @@ function printSamples(reports) {
 async function main() {
   let opts;
   try {
-    opts = parseArgs(process.argv.slice(2));
+    opts = options();
   } catch (err) {
     console.error(`${err.message}\n${USAGE}`);
     return 2;

@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { signHeaders } from '../dist/harness/vendors/hubspot/signature.js';
 
@@ -33,47 +34,44 @@ const USAGE = `usage: node bench/receiver.bench.js [options]   (after npm run bu
 // ---------------------------------------------------------------------------------------------
 // Options
 
-function parseArgs(argv) {
-  const opts = {
-    seconds: 10,
-    warmup: 2,
-    connections: 100,
-    modes: ['power-loss', 'process-crash'],
-    // Pre-signed deliveries per phase (default: enough for ~40k req/s); past that the generator
-    // signs on the fly, it never repeats one.
-    pool: undefined,
-    batchPool: 2_000,
-    pin: true,
-    raw: true,
+function options(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '100' },
+      modes: { type: 'string', default: 'power-loss,process-crash' },
+      // Pre-signed deliveries per phase (default: enough for ~40k req/s); past that the generator
+      // signs on the fly, it never repeats one.
+      pool: { type: 'string' },
+      'batch-pool': { type: 'string', default: '2000' },
+      'no-pin': { type: 'boolean', default: false },
+      'plain-autocannon': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (name) => {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+    return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const number = () => {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n < 0) throw new Error(`${arg} must be a non-negative number`);
-      return n;
-    };
-    if (arg === '--seconds') opts.seconds = number();
-    else if (arg === '--warmup') opts.warmup = number();
-    else if (arg === '--connections') opts.connections = Math.max(1, Math.round(number()));
-    else if (arg === '--pool') opts.pool = Math.round(number());
-    else if (arg === '--batch-pool') opts.batchPool = Math.round(number());
-    else if (arg === '--no-pin') opts.pin = false;
-    else if (arg === '--plain-autocannon') opts.raw = false;
-    else if (arg === '--modes') {
-      opts.modes = value().split(',').filter(Boolean);
-      for (const m of opts.modes) {
-        if (m !== 'power-loss' && m !== 'process-crash') throw new Error(`--modes: unknown mode ${m}`);
-      }
-    } else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown option ${arg}`);
+  const opts = {
+    seconds: number('seconds'),
+    warmup: number('warmup'),
+    connections: Math.max(1, Math.round(number('connections'))),
+    modes: values.modes.split(',').filter(Boolean),
+    pool: values.pool === undefined ? undefined : Math.round(number('pool')),
+    batchPool: Math.round(number('batch-pool')),
+    pin: !values['no-pin'],
+    raw: !values['plain-autocannon'],
+  };
+  for (const m of opts.modes) {
+    if (m !== 'power-loss' && m !== 'process-crash') throw new Error(`--modes: unknown mode ${m}`);
   }
   if (opts.seconds < 1) throw new Error('--seconds must be at least 1');
   opts.pool ??= Math.min(600_000, 40_000 * (opts.seconds + opts.warmup));
@@ -631,7 +629,7 @@ function collectWarnings(rows, rawEnabled) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = options(process.argv.slice(2));
   const cores = availableParallelism();
   // Pin the server to the last core and the load generator to the first, so neither steals the
   // other's core and "one core" in the aims means one core.

@@ -16,6 +16,7 @@ import { LocalStore } from '../dist/harness/pipeline/local-store.js';
 import { openDb } from '../dist/harness/pipeline/sqlite.js';
 import { reconcile } from '../dist/harness/recovery/reconcile.js';
 import { getVendor } from '../dist/harness/vendors/index.js';
+import { parseOptions } from './options.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const TOKEN = 'bench-reconcile-token';
@@ -35,20 +36,12 @@ const NO_LIMITS = {
   },
 };
 
-function parseArgs(argv) {
-  const opts = { records: 1_000_000, vendors: ['standard'] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (a === '--records') opts.records = Number(argv[++i]);
-    else if (a === '--vendors') opts.vendors = String(argv[++i]).split(',');
-    else {
-      console.error(`unknown option ${a}\n${USAGE}`);
-      process.exit(2);
-    }
-  }
+function options() {
+  const { values } = parseOptions(USAGE, {
+    records: { type: 'string', default: '1000000' },
+    vendors: { type: 'string', default: 'standard' },
+  });
+  const opts = { records: Number(values.records), vendors: values.vendors.split(',') };
   if (!Number.isInteger(opts.records) || opts.records < 1 || opts.records > 1_000_000) {
     console.error('--records must be an integer from 1 to 1000000 (the mock seeds at most that many)');
     process.exit(2);
@@ -160,7 +153,7 @@ async function benchVendor(vendorId, records) {
   }
 }
 
-const opts = parseArgs(process.argv.slice(2));
+const opts = options();
 const results = [];
 for (const v of opts.vendors) results.push([v, await benchVendor(v, opts.records)]);
 clearInterval(sampler);

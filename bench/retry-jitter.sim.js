@@ -3,8 +3,11 @@
 // half the attempts 50 ms slower), for full and equal jitter at 6 and 8 retries.
 //
 //   node bench/retry-jitter.sim.js [--trials 200000]
-const i = process.argv.indexOf('--trials');
-const trials = i > 0 ? Number(process.argv[i + 1]) : 200_000;
+import { parseOptions } from './options.js';
+
+const USAGE = `usage: node bench/retry-jitter.sim.js [options]
+  --trials N         simulated API calls per jitter and retry count (default 200000)`;
+const trials = Number(parseOptions(USAGE, { trials: { type: 'string', default: '200000' } }).values.trials);
 
 function failureRate(jitter, maxRetries) {
   let fails = 0;

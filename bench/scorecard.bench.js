@@ -9,17 +9,20 @@ import { join } from 'node:path';
 import { scorecardCommand } from '../dist/harness/commands/scorecard.js';
 import { RunStore } from '../dist/harness/runs/run-store.js';
 import { loadCatalog } from '../dist/scorecards/catalog.js';
+import { parseOptions } from './options.js';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const USAGE = `usage: node bench/scorecard.bench.js [options]   (after npm run build)
+  --vendors N        how many vendors, of hubspot, salesforce, pipedrive, zoho, dynamics, standard (default 5)
+  --runs N           runs per vendor (default 50)`;
+const { values } = parseOptions(USAGE, {
+  vendors: { type: 'string', default: '5' },
+  runs: { type: 'string', default: '50' },
+});
 const VENDORS = ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'dynamics', 'standard'].slice(
   0,
-  opt('--vendors', 5),
+  Number(values.vendors),
 );
-const RUNS = opt('--runs', 50);
+const RUNS = Number(values.runs);
 
 const dir = mkdtempSync(join(tmpdir(), 'poc-bench-scorecard-'));
 try {

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../harness/pipeline/local-store.js';
 import { openDb } from '../../harness/pipeline/sqlite.js';
 import { runCli, spawnCli, waitForLine } from '../helpers/cli.js';
@@ -25,7 +25,8 @@ interface ReconcileJson {
  */
 describe('poc reconcile (the CLI as a user runs it)', () => {
   const dir = tempDir('poc-e2e-reconcile-');
-  const store = join(dir.path, 'receiver', 'pipeline.db');
+  let stores = 0;
+  let store: string;
   let mock: ChildProcess;
   let env: Record<string, string>;
   const reconcile = async (...extra: string[]) => {
@@ -69,7 +70,10 @@ describe('poc reconcile (the CLI as a user runs it)', () => {
       body: JSON.stringify({ objectType: 'contacts', inputs }),
     });
     expect(res.status).toBe(200);
-    // An empty local store, as a receiver that has not heard anything yet leaves it.
+  });
+  // Each test its own local store, empty as a receiver that has not heard anything yet leaves it.
+  beforeEach(() => {
+    store = join(dir.path, `receiver-${++stores}`, 'pipeline.db');
     const db = openDb(store);
     new LocalStore(db);
     db.close();
@@ -118,6 +122,9 @@ describe('poc reconcile (the CLI as a user runs it)', () => {
   });
 
   it('names a stale field, a missing record and an extra record after the store drifted, and keeps secrets out', async () => {
+    // A store in sync with the vendor first, as a nightly job finds it on a good night.
+    const synced = await reconcile('--repair');
+    expect(f(synced.json, 'reconcile.repaired_count'), synced.stderr).toBe(300);
     const db = new Database(store);
     const [a, b] = db
       .prepare('SELECT object_id FROM records ORDER BY object_id LIMIT 2')

@@ -7,7 +7,7 @@ import { RunStore } from '../../harness/runs/run-store.js';
 import { loadAnswers, loadCatalog } from '../../scorecards/catalog.js';
 import { buildScorecard, rank, type Scorecard, type VendorTotals } from '../../scorecards/model.js';
 import { selectRuns } from '../../scorecards/runs.js';
-import { runCli } from '../helpers/cli.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
 import { recalculate, requireTools } from '../helpers/libreoffice.js';
 import { tempDir } from '../helpers/servers.js';
 
@@ -65,6 +65,7 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
   const answers = join(dir.path, 'answers.yaml');
   const out = join(dir.path, 'scorecard.xlsx');
   let card: Scorecard;
+  let written: CliResult;
 
   beforeAll(async () => {
     // Real runs of two vendors: the storm, the signature attack and a small replay test each.
@@ -93,13 +94,14 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
       VENDORS,
     );
     store.close();
+    // The workbook (and its CSV and Markdown) every test reads, written as a user would.
+    written = await runCli(['scorecard', '--answers', answers, '--out', out, '--data-dir', data]);
   }, 900_000);
   afterAll(() => dir.remove());
 
   it('writes the workbook, CSV and Markdown from those runs, and the workbook re-reads cleanly', async () => {
-    const r = await runCli(['scorecard', '--answers', answers, '--out', out, '--data-dir', data]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`1\\. ${card.totals[0]?.vendor}`));
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(new RegExp(`1\\. ${card.totals[0]?.vendor}`));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Scores', 'Weights', 'Evidence', 'Method']);

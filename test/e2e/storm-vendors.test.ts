@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { STORM_MIN_RATE_RATIO } from '../helpers/load-bounds.js';
 import { tempDir } from '../helpers/servers.js';
 
 interface StormJson {
@@ -68,8 +69,9 @@ describe('poc run webhook-storm on every vendor profile (the CLI as a user runs 
       const f: Findings = (key) => json.findings[key]?.value ?? Number.NaN;
       expect(json.target).toBe(`mock (${vendor} emulation)`);
       expect(json.status).toBe('passed');
-      // Batch sizes make the planned count differ a little from rate × duration; the rate must hold.
-      expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.95);
+      // Near the asked rate on a machine that may be busy (the reason is in load-bounds.ts; the
+      // exact ratio is bench/storm-rate.bench.js's).
+      expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(STORM_MIN_RATE_RATIO);
       expect(f('webhook.loss_count')).toBe(0);
       expect(f('webhook.duplicates_applied_count')).toBe(0);
       expect(f('api.rate_limited_count')).toBe(0);

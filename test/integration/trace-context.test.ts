@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventTrace, onEventTraced, tracer } from '../../harness/telemetry/trace-spans.js';
 import { shutdownTracing, startTracing } from '../../harness/telemetry/tracing.js';
 import { hubspotApi } from '../../harness/vendors/hubspot/api.js';
@@ -26,10 +26,11 @@ const INPUT = [{ externalId: 'a@poc.example', fields: { poc_seq: 'trace-context-
 
 describe('W3C trace context on the wire', () => {
   let api: Awaited<ReturnType<typeof startRecordingApi>>;
-  beforeAll(async () => {
+  // Each test starts with tracing off and an API that has seen nothing.
+  beforeEach(async () => {
     api = await startRecordingApi();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await shutdownTracing();
     await api.close();
   });
