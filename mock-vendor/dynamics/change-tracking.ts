@@ -53,7 +53,7 @@ export function sendChanges(
       `${refused} is not supported with change tracking.`,
     );
   }
-  const select = parseSelect(query, columns);
+  const select = parseSelect(query, columns, 'contact');
   if (select instanceof Error) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, select.message);
   const token = query.get('$deltatoken');
   const since = token === null ? -1 : versionOf(token);

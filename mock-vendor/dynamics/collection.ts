@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DATAVERSE_API_PATH } from '../../harness/vendors/dynamics/profile.js';
 import { DATAVERSE_CODES, sendOdataError } from './errors.js';
+import { type ColumnType, compileFilter, type EdmType, unknownProperty } from './filter-eval.js';
+import { ODataQueryError } from './filter-lexer.js';
+import { parseOrderBy } from './filter-parser.js';
 import {
   compareNullable,
   lastRowOf,
-  matches,
   type OrderBy,
   pageOf,
-  parseFilter,
-  parseOrderBy,
   preferences,
   skipToken,
   sortRows,
@@ -21,12 +21,19 @@ export function serviceRoot(req: FastifyRequest): string {
   return `${req.protocol}://${req.headers.host ?? req.hostname}${DATAVERSE_API_PATH}/`;
 }
 
+// Query options the Dataverse Web API itself does not support (Learn, query overview,
+// "Unsupported OData query options"), answered as practitioners report it: 0x80060888, "The query
+// parameter ... is not supported".
+const UNSUPPORTED_BY_DATAVERSE = ['$skip', '$search', '$format'];
+
 /**
  * Query options the mock does not implement are refused by name rather than ignored: a client
  * relying on $expand must not get rows that silently lack it.
  */
 export function unsupportedOption(query: URLSearchParams, allowed: readonly string[]): Error | undefined {
   for (const key of query.keys()) {
+    if (UNSUPPORTED_BY_DATAVERSE.includes(key))
+      return new Error(`The query parameter ${key} is not supported`);
     if (key.startsWith('$') && !allowed.includes(key)) {
       return new Error(`The query option '${key}' is not supported by the poc Dataverse mock.`);
     }
@@ -34,14 +41,17 @@ export function unsupportedOption(query: URLSearchParams, allowed: readonly stri
   return undefined;
 }
 
-export function parseSelect(query: URLSearchParams, known: readonly string[]): string[] | Error {
+/** `$select`; an unknown column is refused as Dataverse refuses it (shared with $filter and $orderby). */
+export function parseSelect(
+  query: URLSearchParams,
+  known: readonly string[],
+  entityType: string,
+): string[] | Error {
   const raw = query.get('$select');
   if (raw === null || raw.trim() === '') return [];
   const columns = raw.split(',').map((c) => c.trim());
   const unknown = columns.find((c) => !known.includes(c));
-  return unknown === undefined
-    ? columns
-    : new Error(`Could not find a property named '${unknown}' on type 'Microsoft.Dynamics.CRM.entity'.`);
+  return unknown === undefined ? columns : unknownProperty(unknown, entityType);
 }
 
 /** Keeps the selected columns plus the primary key, as Dataverse always returns it. */
@@ -64,15 +74,30 @@ export function contextUrl(
 
 export interface CollectionQuery {
   readonly entitySet: string;
+  /** The entity type's logical name, for messages (`contact` for `contacts`). */
+  readonly entityType: string;
   readonly primaryKey: string;
   readonly columns: readonly string[];
+  /** Column types for $filter's type checks; an untyped table compares values by their look. */
+  readonly types?: Readonly<Record<string, EdmType>>;
   readonly maxPageSize: number;
   readonly etag?: (row: Row) => string;
 }
 
+// Microsoft.OData.Core's message for a $top it cannot read.
+function topOf(query: URLSearchParams): number | undefined {
+  const raw = query.get('$top');
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw))
+    throw new ODataQueryError(
+      `Invalid value '${raw}' for $top query option found. The $top query option requires a non-negative integer value.`,
+    );
+  return Number(raw);
+}
+
 /**
- * GET on an entity set: $filter, $orderby, $select, $top, and paging by Prefer
- * odata.maxpagesize with an @odata.nextLink that carries a $skiptoken.
+ * GET on an entity set: $filter (filter-*.ts), $orderby, $select, $top, $count, and paging by
+ * Prefer odata.maxpagesize with an @odata.nextLink that carries a $skiptoken.
  */
 export function sendCollection(
   req: FastifyRequest,
@@ -91,42 +116,38 @@ export function sendCollection(
     '$count',
   ]);
   if (refused) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, refused.message);
-  const select = parseSelect(query, q.columns);
+  const select = parseSelect(query, q.columns, q.entityType);
   if (select instanceof Error) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, select.message);
+  const typeOf = (column: string): ColumnType | undefined =>
+    q.columns.includes(column) ? (q.types?.[column] ?? 'any') : undefined;
   let page: number;
   let last: Record<string, string | null> | undefined;
   let order: OrderBy[];
+  let top: number | undefined;
   let selected = rows;
   try {
     const filter = query.get('$filter');
-    if (filter) {
-      const clauses = parseFilter(filter);
-      const unknown = clauses.find((c) => !q.columns.includes(c.column));
-      if (unknown) {
-        return sendOdataError(
-          reply,
-          400,
-          DATAVERSE_CODES.badRequest,
-          `Could not find a property named '${unknown.column}' on type 'Microsoft.Dynamics.CRM.${q.entitySet}'.`,
-        );
-      }
-      selected = selected.filter((r) => matches(r, clauses));
-    }
+    if (filter)
+      selected = selected.filter(compileFilter(filter, query, { entityType: q.entityType, typeOf }));
     // The primary key ends every ordering, as it does in Dataverse's paging: ties keep one order
     // and the paging cookie can name a row exactly (unverified for the real service).
     const orderby = query.get('$orderby');
-    order = orderby ? parseOrderBy(orderby) : [];
+    order = orderby ? parseOrderBy(orderby, query) : [];
+    const unknown = order.find((o) => !typeOf(o.column));
+    if (unknown) throw unknownProperty(unknown.column, q.entityType);
     if (!order.some((o) => o.column === q.primaryKey))
       order.push({ column: q.primaryKey, descending: false });
     selected = sortRows([...selected], order);
+    top = topOf(query);
     page = pageOf(query.get('$skiptoken'));
     last = lastRowOf(query.get('$skiptoken'));
   } catch (err) {
     return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, (err as Error).message);
   }
-  const top = Number(query.get('$top') ?? Number.NaN);
-  if (Number.isInteger(top) && top >= 0) selected = selected.slice(0, top);
   const asked = preferences(req.headers.prefer).maxPageSize;
+  // "Don't use $top with the Prefer: odata.maxpagesize request header. If you include both,
+  // $top is ignored." (Learn, page-results)
+  if (top !== undefined && !(asked && asked > 0)) selected = selected.slice(0, top);
   const size = Math.min(q.maxPageSize, asked && asked > 0 ? asked : q.maxPageSize);
   const after = last;
   const rest = after

@@ -15,7 +15,7 @@ export const DATAVERSE_CODES = {
   unauthorized: '0x80040220',
   /** The user's roles lack a privilege (PrivilegeDenied, HTTP 403; seen in a live answer). */
   privilegeDenied: '0x80040220',
-  /** Malformed query or body; unverified. */
+  /** A query option Dataverse cannot read (practitioners report it for $select, $filter, unsupported options); for bodies unverified. */
   badRequest: '0x80060888',
   /** Unknown entity set in the URL; unverified. */
   noSegment: '0x8006088a',

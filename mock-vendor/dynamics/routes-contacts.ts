@@ -12,11 +12,22 @@ import {
 } from './collection.js';
 import { CONTACT_COLUMNS, CONTACT_KEYS, type WriteCondition } from './contacts.js';
 import { DATAVERSE_CODES, sendOdataError } from './errors.js';
+import type { EdmType } from './filter-eval.js';
 import type { DynamicsMock } from './mock.js';
 import { type EntityKey, preferences, type ResourcePath } from './odata.js';
 
 const SET = 'contacts';
-const READABLE = ['contactid', ...CONTACT_COLUMNS, 'createdon', 'modifiedon', 'statecode', 'versionnumber'];
+const ENTITY = 'contact';
+/** The columns a contact shows, with their types as the contact EntityType declares them. */
+const TYPES: Readonly<Record<string, EdmType>> = {
+  contactid: 'Edm.Guid',
+  ...Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, 'Edm.String' as const])),
+  createdon: 'Edm.DateTimeOffset',
+  modifiedon: 'Edm.DateTimeOffset',
+  statecode: 'Edm.Int32',
+  versionnumber: 'Edm.Int64',
+};
+const READABLE = Object.keys(TYPES);
 
 export interface DataRequest {
   readonly req: FastifyRequest;
@@ -66,7 +77,7 @@ function sendWritten(d: DataRequest, mock: DynamicsMock, record: MockRecord, cre
   const guid = mock.contacts.guidOf(record);
   void d.reply.header('odata-entityid', `${root}${SET}(${guid})`);
   if (!preferences(d.req.headers.prefer).returnRepresentation) return d.reply.code(204).send();
-  const select = parseSelect(d.url.searchParams, READABLE);
+  const select = parseSelect(d.url.searchParams, READABLE, ENTITY);
   const columns = select instanceof Error ? [] : select;
   return d.reply.code(created ? 201 : 200).send({
     '@odata.context': contextUrl(root, SET, columns, true),
@@ -97,8 +108,10 @@ export function handleContacts(d: DataRequest, mock: DynamicsMock) {
     const rows: Row[] = mock.contacts.all().map((r) => mock.contacts.row(r));
     return sendCollection(req, reply, d.url, rows, {
       entitySet: SET,
+      entityType: ENTITY,
       primaryKey: 'contactid',
       columns: READABLE,
+      types: TYPES,
       maxPageSize: mock.settings.maxPageSize,
       etag: (row) => `W/"${String(row.versionnumber)}"`,
     });
@@ -108,7 +121,7 @@ export function handleContacts(d: DataRequest, mock: DynamicsMock) {
     if (refused) return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, refused.message);
     const record = mock.contacts.find(key);
     if (!record) return notFound(reply, key);
-    const select = parseSelect(d.url.searchParams, READABLE);
+    const select = parseSelect(d.url.searchParams, READABLE, ENTITY);
     if (select instanceof Error)
       return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, select.message);
     return reply.send({

@@ -82,6 +82,7 @@ export function handleServiceEndpoints(d: DataRequest, mock: DynamicsMock) {
   if (req.method === 'GET' && !existing) {
     return sendCollection(req, reply, d.url, [...mock.endpoints.values()].map(endpointRow), {
       entitySet: 'serviceendpoints',
+      entityType: 'serviceendpoint',
       primaryKey: 'serviceendpointid',
       columns: ENDPOINT_COLUMNS,
       maxPageSize: mock.settings.maxPageSize,
@@ -137,6 +138,7 @@ export function handleSteps(d: DataRequest, mock: DynamicsMock) {
   if (req.method === 'GET' && !existing) {
     return sendCollection(req, reply, d.url, [...mock.steps.values()] as unknown as Row[], {
       entitySet: 'sdkmessageprocessingsteps',
+      entityType: 'sdkmessageprocessingstep',
       primaryKey: 'sdkmessageprocessingstepid',
       columns: STEP_COLUMNS,
       maxPageSize: mock.settings.maxPageSize,
@@ -208,6 +210,7 @@ export function handleCatalog(d: DataRequest, mock: DynamicsMock) {
   const rows = (messages ? mock.messages : mock.filters) as Row[];
   return sendCollection(req, reply, d.url, rows, {
     entitySet: path.entitySet,
+    entityType: messages ? 'sdkmessage' : 'sdkmessagefilter',
     primaryKey: messages ? 'sdkmessageid' : 'sdkmessagefilterid',
     columns: messages
       ? ['sdkmessageid', 'name']

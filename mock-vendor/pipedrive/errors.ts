@@ -8,6 +8,16 @@ export function pipedriveError(error: string, extra: Record<string, unknown> = {
   return { success: false, error, error_info: ERROR_INFO, data: null, additional_data: null, ...extra };
 }
 
+/**
+ * A v2 request whose parameters fail Pipedrive's schema: 400 with `code`
+ * ERR_SCHEMA_VALIDATION_FAILED, as integrators report it from live v2 calls (e.g. an
+ * `updated_since` with fractional seconds is "not a valid datetime"); the `error` wording is the
+ * mock's.
+ */
+export function validationError(error: string) {
+  return pipedriveError(error, { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
+}
+
 export function unauthorizedBody() {
   return { success: false, error: 'unauthorized access', errorCode: 401, error_info: ERROR_INFO };
 }

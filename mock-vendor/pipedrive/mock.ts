@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryFaults } from '../faults.js';
 import { type MockRecord, RecordStore } from '../records.js';
 import type { GroundTruth } from '../truth.js';
+import type { SavedFilter } from './filters.js';
 import { PipedriveLimits } from './limits.js';
 import { PersonFieldRegistry } from './person-fields.js';
 import { previousOf, toWebhookPerson } from './persons.js';
@@ -17,6 +18,9 @@ export class PipedriveMock {
   readonly fields: PersonFieldRegistry;
   readonly limits: PipedriveLimits;
   readonly webhooks: WebhookRegistry;
+  /** Saved filters (/v1/filters) by id. */
+  readonly filters = new Map<number, SavedFilter>();
+  nextFilterId = 1;
 
   constructor(
     readonly settings: PipedriveMockSettings,

@@ -67,6 +67,15 @@ export function propsFromWriteBody(
     if (typeof items === 'string') return items;
     setList(props, prop, items);
   }
+  if (body.org_id !== undefined) {
+    // Organizations are not emulated: the link is kept as given, for org_id filters to read.
+    if (
+      body.org_id !== null &&
+      (typeof body.org_id !== 'number' || !Number.isInteger(body.org_id) || body.org_id < 1)
+    )
+      return 'org_id must be a positive integer or null';
+    props.org_id = body.org_id === null ? '' : String(body.org_id);
+  }
   if (body.custom_fields !== undefined) {
     const custom = body.custom_fields;
     if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) {
@@ -106,9 +115,15 @@ export function propsFromCanonical(
   return props;
 }
 
-function customFields(record: MockRecord, fields: PersonFieldRegistry, wrap: boolean) {
+function customFields(
+  record: MockRecord,
+  fields: PersonFieldRegistry,
+  wrap: boolean,
+  only?: readonly string[],
+) {
   const out: Record<string, unknown> = {};
   for (const key of fields.customKeys()) {
+    if (only && !only.includes(key)) continue;
     const value = record.properties[key];
     if (value === undefined || value === '') {
       if (!wrap) out[key] = null;
@@ -120,8 +135,22 @@ function customFields(record: MockRecord, fields: PersonFieldRegistry, wrap: boo
   return out;
 }
 
-/** A person as API v2 answers it (SDK 33 `Person` model). */
-export function toApiPerson(record: MockRecord, fields: PersonFieldRegistry, ownerId: number) {
+/** The organization a person is linked to, or null. */
+export function orgIdOf(record: MockRecord): number | null {
+  const org = record.properties.org_id;
+  return org ? Number(org) : null;
+}
+
+/**
+ * A person as API v2 answers it (SDK 33 `Person` model); `customKeys` narrows custom_fields to
+ * those keys, as the list's `custom_fields` parameter asks.
+ */
+export function toApiPerson(
+  record: MockRecord,
+  fields: PersonFieldRegistry,
+  ownerId: number,
+  customKeys?: readonly string[],
+) {
   const p = record.properties;
   return {
     id: Number(record.id),
@@ -129,7 +158,7 @@ export function toApiPerson(record: MockRecord, fields: PersonFieldRegistry, own
     first_name: p.first_name ?? '',
     last_name: p.last_name ?? '',
     owner_id: ownerId,
-    org_id: null,
+    org_id: orgIdOf(record),
     add_time: v2Time(record.createdAt),
     update_time: v2Time(record.updatedAt),
     emails: list(record, 'emails'),
@@ -138,7 +167,7 @@ export function toApiPerson(record: MockRecord, fields: PersonFieldRegistry, own
     visible_to: 3,
     label_ids: [],
     picture_id: null,
-    custom_fields: customFields(record, fields, false),
+    custom_fields: customFields(record, fields, false, customKeys),
   };
 }
 
@@ -159,7 +188,8 @@ export function toSearchItem(record: MockRecord, ownerId: number) {
       emails: list(record, 'emails').map((i) => i.value),
       visible_to: 3,
       owner: { id: ownerId },
-      organization: null,
+      // Organizations are not emulated, so the mock knows the id only.
+      organization: orgIdOf(record) === null ? null : { id: orgIdOf(record), name: null, address: null },
       custom_fields: [],
       notes: [],
     },
@@ -178,6 +208,7 @@ export function previousOf(
     const old = before[prop];
     if (prop === 'emails' || prop === 'phones') out[prop] = old ? JSON.parse(old) : [];
     else if (prop === 'email' || prop === 'phone') continue;
+    else if (prop === 'org_id') out.org_id = old ? Number(old) : null;
     else if (fields.custom(prop))
       custom[prop] = old ? { type: fields.custom(prop)?.field_type, value: old } : null;
     else out[prop] = old ?? null;

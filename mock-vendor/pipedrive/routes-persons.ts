@@ -1,16 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MockRecord } from '../records.js';
-import { pipedriveError } from './errors.js';
+import { pipedriveError, validationError } from './errors.js';
 import type { PipedriveMock } from './mock.js';
-import { propsFromWriteBody, toApiPerson, toSearchItem } from './persons.js';
+import {
+  type ListQuery as FilterQuery,
+  listed,
+  readId,
+  readLimit,
+  readListFilters,
+  SEARCH_FIELDS,
+} from './person-query.js';
+import { orgIdOf, propsFromWriteBody, toApiPerson, toSearchItem } from './persons.js';
 
-interface ListQuery {
+interface ListQuery extends FilterQuery {
   cursor?: string;
   limit?: string;
-  ids?: string;
-  owner_id?: string;
-  updated_since?: string;
-  updated_until?: string;
   sort_by?: string;
   sort_direction?: string;
 }
@@ -19,6 +23,7 @@ interface SearchQuery {
   term?: string;
   fields?: string;
   exact_match?: string;
+  organization_id?: string;
   limit?: string;
   cursor?: string;
 }
@@ -52,22 +57,8 @@ function decodeCursor(cursor: string): Position | undefined {
   }
 }
 
-function parseLimit(raw: string | undefined, max: number): number | string {
-  if (raw === undefined) return 100;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) return 'limit must be a positive integer';
-  if (n > max) return `limit must be at most ${max}`;
-  return n;
-}
-
-function parseTime(raw: string | undefined, name: string): number | string | undefined {
-  if (raw === undefined) return undefined;
-  const t = Date.parse(raw);
-  return Number.isNaN(t) ? `${name} must be an RFC 3339 date-time, e.g. 2025-01-01T10:20:00Z` : t;
-}
-
 function bad(reply: FastifyReply, message: string) {
-  return reply.code(400).send(pipedriveError(message));
+  return reply.code(400).send(validationError(message));
 }
 
 function notFound(reply: FastifyReply) {
@@ -82,32 +73,28 @@ export function registerPersonRoutes(app: FastifyInstance, mock: PipedriveMock):
 
   app.get<{ Querystring: ListQuery }>('/api/v2/persons', async (req, reply) => {
     const q = req.query;
-    const limit = parseLimit(q.limit, mock.settings.listMaxLimit);
+    const limit = readLimit(q.limit, mock.settings.listMaxLimit);
     if (typeof limit === 'string') return bad(reply, limit);
-    const since = parseTime(q.updated_since, 'updated_since');
-    const until = parseTime(q.updated_until, 'updated_until');
-    if (typeof since === 'string') return bad(reply, since);
-    if (typeof until === 'string') return bad(reply, until);
+    const filters = readListFilters(q);
+    if (typeof filters === 'string') return bad(reply, filters);
     const sortKey = SORT_KEYS[q.sort_by ?? 'id'];
     if (!sortKey) return bad(reply, 'sort_by must be one of id, update_time, add_time');
     const direction = q.sort_direction ?? 'asc';
     if (direction !== 'asc' && direction !== 'desc') return bad(reply, 'sort_direction must be asc or desc');
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     if (q.cursor !== undefined && !after) return bad(reply, 'cursor is not valid');
-    const ids = q.ids === undefined ? undefined : new Set(q.ids.split(',').map((s) => s.trim()));
-    const owner = q.owner_id === undefined ? undefined : Number(q.owner_id);
+    const filter = filters.filterId === undefined ? undefined : mock.filters.get(filters.filterId);
+    // An unknown or non-people filter: 404 and 400 with the mock's wording (unverified).
+    if (filters.filterId !== undefined && !filter)
+      return reply.code(404).send(pipedriveError('Filter not found'));
+    if (filter && filter.type !== 'people')
+      return reply.code(400).send(pipedriveError(`Filter ${filter.id} is not a people filter`));
 
     const sign = direction === 'asc' ? 1 : -1;
     const compare = (a: Position, b: Position) => sign * (a[0] - b[0] || a[1] - b[1]);
     const rows = mock.persons
       .list(0, Number.POSITIVE_INFINITY)
-      .filter(
-        (r) =>
-          (since === undefined || r.updatedAt >= since) &&
-          (until === undefined || r.updatedAt < until) &&
-          (ids === undefined || ids.has(r.id)) &&
-          (owner === undefined || owner === ownerId),
-      )
+      .filter((r) => listed(r, filters, filter, ownerId))
       .map((r) => ({ r, pos: [sortKey(r), Number(r.id)] as Position }))
       .filter((x) => after === undefined || compare(x.pos, after) > 0)
       .sort((a, b) => compare(a.pos, b.pos));
@@ -115,21 +102,30 @@ export function registerPersonRoutes(app: FastifyInstance, mock: PipedriveMock):
     const last = page.at(-1);
     return {
       success: true,
-      data: page.map((x) => person(x.r)),
+      data: page.map((x) => toApiPerson(x.r, mock.fields, ownerId, filters.customKeys)),
       additional_data: { next_cursor: rows.length > limit && last ? encodeCursor(last.pos) : null },
     };
   });
 
+  // Search: term of at least 2 characters, or 1 with exact_match, which matches the whole value
+  // without regard to case; fields default to all of them; organization_id narrows to one
+  // organization's persons (SDK PersonsApiSearchPersonsRequest).
   app.get<{ Querystring: SearchQuery }>('/api/v2/persons/search', async (req, reply) => {
     const q = req.query;
+    if (q.exact_match !== undefined && q.exact_match !== 'true' && q.exact_match !== 'false')
+      return bad(reply, 'exact_match must be true or false');
     const exact = q.exact_match === 'true';
     const term = q.term ?? '';
     if (term.length < (exact ? 1 : 2)) {
       return bad(reply, 'term must be at least 2 characters long (1 with exact_match)');
     }
-    const limit = parseLimit(q.limit, mock.settings.listMaxLimit);
+    const limit = readLimit(q.limit, mock.settings.listMaxLimit);
     if (typeof limit === 'string') return bad(reply, limit);
-    const fields = (q.fields ?? 'custom_fields,email,notes,phone,name').split(',').map((f) => f.trim());
+    const orgId = readId(q.organization_id, 'organization_id');
+    if (typeof orgId === 'string') return bad(reply, orgId);
+    const fields = (q.fields ?? SEARCH_FIELDS.join(',')).split(',').map((f) => f.trim());
+    const unknown = fields.find((f) => !(SEARCH_FIELDS as readonly string[]).includes(f));
+    if (unknown !== undefined) return bad(reply, `fields must be among ${SEARCH_FIELDS.join(', ')}`);
     const needle = term.toLowerCase();
     const matches = (value: string | undefined) =>
       value !== undefined && (exact ? value.toLowerCase() === needle : value.toLowerCase().includes(needle));
@@ -149,6 +145,7 @@ export function registerPersonRoutes(app: FastifyInstance, mock: PipedriveMock):
         );
       });
     }
+    if (orgId !== undefined) found = found.filter((r) => orgIdOf(r) === orgId);
     const start = q.cursor === undefined ? 0 : (decodeCursor(q.cursor)?.[1] ?? 0);
     const page = found.slice(start, start + limit);
     const more = found.length > start + limit;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { overLimitBody, unauthorizedBody } from './errors.js';
 import type { RequestClass, TokenKind } from './limits.js';
 import type { PipedriveMock } from './mock.js';
+import { registerFilterRoutes } from './routes-filters.js';
 import { registerPersonRoutes } from './routes-persons.js';
 import { registerUserRoutes } from './routes-users.js';
 import { registerV1Routes } from './routes-v1.js';
@@ -77,5 +78,6 @@ export function registerPipedriveRoutes(app: FastifyInstance, mock: PipedriveMoc
   });
   registerPersonRoutes(app, mock);
   registerV1Routes(app, mock);
+  registerFilterRoutes(app, mock);
   registerUserRoutes(app, mock);
 }

@@ -1,31 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { zohoError } from './errors.js';
+import { moduleFields } from './module-fields.js';
 import { moduleByApiName } from './modules.js';
-
-interface FieldMeta {
-  readonly api_name: string;
-  readonly data_type: string;
-  readonly system_mandatory?: boolean;
-  readonly custom_field?: boolean;
-}
-
-const SYSTEM_TIMES: readonly FieldMeta[] = [
-  { api_name: 'Created_Time', data_type: 'datetime' },
-  { api_name: 'Modified_Time', data_type: 'datetime' },
-];
-
-// The fields the mock models per module; Poc_Seq is the custom field poc adds to a sandbox.
-const FIELDS: Readonly<Record<string, readonly FieldMeta[]>> = {
-  Contacts: [
-    { api_name: 'Email', data_type: 'email' },
-    { api_name: 'First_Name', data_type: 'text' },
-    { api_name: 'Last_Name', data_type: 'text', system_mandatory: true },
-    { api_name: 'Phone', data_type: 'phone' },
-    { api_name: 'Poc_Seq', data_type: 'text', custom_field: true },
-  ],
-  Accounts: [{ api_name: 'Account_Name', data_type: 'text', system_mandatory: true }],
-  Deals: [{ api_name: 'Deal_Name', data_type: 'text', system_mandatory: true }],
-};
 
 /**
  * `GET /crm/v8/settings/fields?module=`: field metadata. Zoho's SDK reads it before its first
@@ -40,7 +16,7 @@ export function registerFieldRoutes(crm: FastifyInstance): void {
         .send(
           zohoError('INVALID_MODULE', 'the module name given seems to be invalid', { param_name: 'module' }),
         );
-    const fields = [...(FIELDS[module.apiName] ?? []), ...SYSTEM_TIMES].map((f, i) => ({
+    const fields = moduleFields(module.apiName).map((f, i) => ({
       api_name: f.api_name,
       field_label: f.api_name.replace(/_/g, ' '),
       data_type: f.data_type,

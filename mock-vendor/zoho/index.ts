@@ -1,6 +1,7 @@
 import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import { toZohoFields } from '../../harness/vendors/zoho/fields.js';
 import type { CanonicalInput, VendorEmulation } from '../emulation.js';
+import { registerCoqlRoute } from './coql-route.js';
 import { ZOHO_FAULTS } from './errors.js';
 import { registerFieldRoutes } from './fields-routes.js';
 import { registerGuard } from './guard.js';
@@ -30,6 +31,7 @@ export const zohoEmulation: VendorEmulation = {
         registerUserRoutes(crm);
         registerFieldRoutes(crm);
         registerWatchRoutes(crm, mock);
+        registerCoqlRoute(crm, mock);
         registerRecordRoutes(crm, mock);
       },
       { prefix: '/crm/v8' },

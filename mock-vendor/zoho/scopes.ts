@@ -5,7 +5,7 @@
 export type ScopeOperation = 'READ' | 'CREATE' | 'UPDATE' | 'DELETE';
 
 export interface RequiredScope {
-  /** `modules`, `notifications`, `users`, `org` or `settings`. */
+  /** `modules`, `coql`, `notifications`, `users`, `org` or `settings`. */
   readonly area: string;
   /** The module (lowercase) for `modules` scopes, the kind of metadata for `settings`. */
   readonly resource?: string;
@@ -43,6 +43,8 @@ export function requiredScope(method: string, path: string): RequiredScope {
   // segments: crm, v8, <module | actions | users>, ...
   const head = segments[2] ?? '';
   if (head === 'actions') return { area: 'notifications', operations: [op] };
+  // A COQL query is posted but only reads: ZohoCRM.coql.READ (Get-Records-through-COQL-Query, Scope).
+  if (head === 'coql') return { area: 'coql', operations: ['READ'] };
   if (head === 'users') return { area: 'users', operations: [op] };
   if (head === 'org') return { area: 'org', operations: [op] };
   if (head === 'settings') return { area: 'settings', resource: segments[3] ?? '', operations: [op] };

@@ -49,6 +49,7 @@ export interface ZohoMockSettings {
 
 export const ALL_SCOPES = [
   'ZohoCRM.modules.ALL',
+  'ZohoCRM.coql.READ',
   'ZohoCRM.notifications.ALL',
   'ZohoCRM.settings.ALL',
   'ZohoCRM.users.READ',
