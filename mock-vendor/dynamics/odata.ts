@@ -51,76 +51,6 @@ function safeDecode(s: string): string | undefined {
   }
 }
 
-export type Comparison = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-export interface FilterClause {
-  readonly column: string;
-  readonly op: Comparison;
-  readonly value: string | number | null;
-}
-
-const CLAUSE = /\s*([A-Za-z_]\w*)\s+(eq|ne|gt|ge|lt|le)\s+('(?:[^']|'')*'|null|[^\s')]+)\s*/iy;
-
-/**
- * Parses `a eq 'x' and b gt 2024-01-01T00:00:00Z`; throws with what it could not read. This is
- * the and-only subset the mock read before filter-*.ts took $filter over; no route uses it now,
- * it stays while test/unit/dynamics-odata.test.ts pins it.
- */
-export function parseFilter(filter: string): FilterClause[] {
-  const clauses: FilterClause[] = [];
-  let at = 0;
-  for (;;) {
-    CLAUSE.lastIndex = at;
-    const m = CLAUSE.exec(filter);
-    if (!m?.[1] || !m[2] || m[3] === undefined) {
-      throw new Error(`Syntax error at position ${at} in '${filter}'.`);
-    }
-    const literal = m[3];
-    const value =
-      literal === 'null'
-        ? null
-        : literal.startsWith("'")
-          ? literal.slice(1, -1).replaceAll("''", "'")
-          : Number.isFinite(Number(literal))
-            ? Number(literal)
-            : literal;
-    clauses.push({ column: m[1], op: m[2].toLowerCase() as Comparison, value });
-    at = CLAUSE.lastIndex;
-    if (at === filter.length) return clauses;
-    const and = /and\s+/iy;
-    and.lastIndex = at;
-    if (!and.test(filter)) throw new Error(`Syntax error at position ${at} in '${filter}'.`);
-    at = and.lastIndex;
-  }
-}
-
-/** Compares like SQL Server's default collation: strings case-insensitively, dates as instants. */
-export function compare(left: unknown, right: string | number | null): number | undefined {
-  if (left === null || left === undefined || right === null) return undefined;
-  if (typeof right === 'number') return Number(left) - right;
-  const l = Date.parse(String(left));
-  const r = Date.parse(right);
-  if (/^\d{4}-\d{2}-\d{2}/.test(right) && Number.isFinite(l) && Number.isFinite(r)) return l - r;
-  return String(left).toLowerCase().localeCompare(right.toLowerCase());
-}
-
-const HOLDS: Readonly<Record<Comparison, (d: number) => boolean>> = {
-  eq: (d) => d === 0,
-  ne: (d) => d !== 0,
-  gt: (d) => d > 0,
-  ge: (d) => d >= 0,
-  lt: (d) => d < 0,
-  le: (d) => d <= 0,
-};
-
-export function matches(row: Readonly<Record<string, unknown>>, clauses: readonly FilterClause[]): boolean {
-  return clauses.every((c) => {
-    const v = row[c.column];
-    if (c.value === null) return c.op === 'eq' ? v == null : c.op === 'ne' ? v != null : false;
-    const d = compare(v, c.value);
-    return d === undefined ? c.op === 'ne' : HOLDS[c.op](d);
-  });
-}
-
 export interface OrderBy {
   readonly column: string;
   readonly descending: boolean;
@@ -189,6 +119,16 @@ export function lastRowOf(token: string | null): Record<string, string | null> |
     if (m[1]) last[m[1]] = m[2] === undefined ? null : unXml(m[2]);
   }
   return last;
+}
+
+/** Compares like SQL Server's default collation: strings case-insensitively, dates as instants. */
+function compare(left: unknown, right: string | number | null): number | undefined {
+  if (left === null || left === undefined || right === null) return undefined;
+  if (typeof right === 'number') return Number(left) - right;
+  const l = Date.parse(String(left));
+  const r = Date.parse(right);
+  if (/^\d{4}-\d{2}-\d{2}/.test(right) && Number.isFinite(l) && Number.isFinite(r)) return l - r;
+  return String(left).toLowerCase().localeCompare(right.toLowerCase());
 }
 
 /** Orders like SQL Server: NULL before any value, then compare(). */
