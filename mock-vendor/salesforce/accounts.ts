@@ -1,5 +1,6 @@
 import { type MockRecord, RecordStore } from '../records.js';
 import { missingAccountFields } from './account-schema.js';
+import { missingFields } from './errors.js';
 import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
 import type { SaveOutcome } from './mock.js';
 
@@ -21,12 +22,7 @@ export class AccountStore {
   create(values: Values, now: number): SaveOutcome {
     const missing = missingAccountFields(values);
     if (missing.length > 0) {
-      return {
-        ok: false,
-        errorCode: 'REQUIRED_FIELD_MISSING',
-        message: `Required fields are missing: [${missing.join(', ')}]`,
-        fields: missing,
-      };
+      return missingFields(missing);
     }
     const set: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) if (v !== null) set[k] = v;
@@ -35,12 +31,7 @@ export class AccountStore {
 
   update(record: MockRecord, values: Values, now: number): SaveOutcome {
     if (values.Name === null || values.Name === '') {
-      return {
-        ok: false,
-        errorCode: 'REQUIRED_FIELD_MISSING',
-        message: 'Required fields are missing: [Name]',
-        fields: ['Name'],
-      };
+      return missingFields(['Name']);
     }
     const cleared: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) cleared[k] = v ?? '';

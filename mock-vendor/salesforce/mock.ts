@@ -6,6 +6,7 @@ import type { GroundTruth } from '../truth.js';
 import { AccountStore } from './accounts.js';
 import { ChangeLog } from './cdc/change-log.js';
 import { missingRequired, sfDateTime, type Tombstone } from './contact-schema.js';
+import { missingFields } from './errors.js';
 import { KEY_PREFIX, salesforceId, sequenceOf } from './ids.js';
 import { type OutboundDefinition, type OutboundEvent, outboundDeliveryFormat } from './outbound.js';
 import { SessionStore } from './sessions.js';
@@ -125,12 +126,7 @@ export class SalesforceMock {
     }
     const missing = missingRequired(values);
     if (missing.length > 0) {
-      return {
-        ok: false,
-        errorCode: 'REQUIRED_FIELD_MISSING',
-        message: `Required fields are missing: [${missing.join(', ')}]`,
-        fields: missing,
-      };
+      return missingFields(missing);
     }
     const dangling = this.accounts.referenceProblem(values.AccountId);
     if (dangling) return dangling;
@@ -148,12 +144,7 @@ export class SalesforceMock {
     const refused = asOrg ? undefined : this.refuse('edit');
     if (refused) return refused;
     if (values.LastName === null || values.LastName === '') {
-      return {
-        ok: false,
-        errorCode: 'REQUIRED_FIELD_MISSING',
-        message: 'Required fields are missing: [LastName]',
-        fields: ['LastName'],
-      };
+      return missingFields(['LastName']);
     }
     const dangling = this.accounts.referenceProblem(values.AccountId);
     if (dangling) return dangling;

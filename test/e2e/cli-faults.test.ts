@@ -1,10 +1,9 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { POC_BIN, runCli, spawnCli } from '../helpers/cli.js';
+import { POC_BIN, poc, runCli, spawnCli, takenPort } from '../helpers/cli.js';
 import { tempDir } from '../helpers/servers.js';
 
 /**
@@ -250,15 +249,7 @@ describe('file-system errors name the path and the fix', () => {
   it('a read-only data dir can still be listed and shown', async () => {
     const data = tempDir();
     try {
-      const run = await runCli([
-        'run',
-        'signature-check',
-        '--vendor',
-        'hubspot',
-        '--json',
-        '--data-dir',
-        data.path,
-      ]);
+      const run = await runCli(poc`run signature-check --vendor hubspot --json --data-dir ${data.path}`);
       const { runId } = JSON.parse(run.stdout) as { runId: string };
       chmodSync(data.path, 0o555);
       // Root ignores permissions: read as nobody, the way a user without write access does.
@@ -303,15 +294,9 @@ describe('file-system errors name the path and the fix', () => {
         `error POC_ERR_OUTPUT_PATH: --junit: ${join(missing, 'checks.xml')}: the folder`,
       );
       expect(existsSync(join(data.path, 'runs'))).toBe(false);
-      const compare = await runCli([
-        'compare',
-        'a',
-        'b',
-        '--html',
-        join(missing, 'c.html'),
-        '--data-dir',
-        data.path,
-      ]);
+      const compare = await runCli(
+        poc`compare a b --html ${join(missing, 'c.html')} --data-dir ${data.path}`,
+      );
       expect(compare.code).toBe(2);
       expect(compare.stderr).toContain('error POC_ERR_OUTPUT_PATH: --html:');
     } finally {
@@ -321,10 +306,9 @@ describe('file-system errors name the path and the fix', () => {
 
   it('mock-vendor on a taken port writes no credentials', async () => {
     const data = tempDir();
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const server = await takenPort();
     try {
-      const port = (server.address() as { port: number }).port;
+      const { port } = server;
       const result = await runCli(
         ['mock-vendor', '--vendor', 'hubspot', '--port', String(port), '--data-dir', data.path],
         {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { poc, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/servers.js';
 
 /** The block of findings, checks, tables and notes, as `poc run` and `poc show` print it. */
@@ -28,15 +28,7 @@ describe('poc show prints a run as poc run did', () => {
         expect(shown.stdout).toContain(`run:      ${runId}`);
         expect(results(shown.stdout), ref).toBe(results(run.stdout));
       }
-      const second = await runCli([
-        'run',
-        'signature-check',
-        '--vendor',
-        'hubspot',
-        '--json',
-        '--data-dir',
-        data.path,
-      ]);
+      const second = await runCli(poc`run signature-check --vendor hubspot --json --data-dir ${data.path}`);
       const secondId = (JSON.parse(second.stdout) as { runId: string }).runId;
       const latest = await runCli(['show', 'latest', '--json', '--data-dir', data.path]);
       expect((JSON.parse(latest.stdout) as { id: string }).id).toBe(secondId);
@@ -44,14 +36,7 @@ describe('poc show prints a run as poc run did', () => {
       const ambiguous = await runCli(['show', shared, '--data-dir', data.path]);
       expect(ambiguous.code).toBe(2);
       expect(ambiguous.stderr).toContain(`"${shared}" is the start of several runs (`);
-      const compared = await runCli([
-        'compare',
-        runId.slice(-6),
-        'latest',
-        '--json',
-        '--data-dir',
-        data.path,
-      ]);
+      const compared = await runCli(poc`compare ${runId.slice(-6)} latest --json --data-dir ${data.path}`);
       expect(compared.code, compared.stderr).toBe(0);
       expect(JSON.parse(compared.stdout)).toMatchObject({ a: runId, b: secondId });
     } finally {

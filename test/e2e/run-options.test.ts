@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { poc, runCli, takenPort } from '../helpers/cli.js';
 import { tempDir } from '../helpers/servers.js';
 
 /** `poc run` options come from each scenario's schema: help, defaults and refusals alike. */
@@ -14,20 +13,9 @@ describe('poc run options, generated from the scenario', () => {
   });
 
   it('reports every problem of one command line at once', async () => {
-    const result = await runCli([
-      'run',
-      'webhook-storm',
-      '--vendor',
-      'hubspot',
-      '--rate',
-      'fast',
-      '--duration',
-      'ten',
-      '--history',
-      '30d',
-      '--receiver-port',
-      '99999',
-    ]);
+    const result = await runCli(
+      poc`run webhook-storm --vendor hubspot --rate fast --duration ten --history 30d --receiver-port 99999`,
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('4 problems:');
     for (const line of [
@@ -69,15 +57,7 @@ describe('poc run options, generated from the scenario', () => {
   it('stores the resolved config, defaults included, as the run ran it', async () => {
     const data = tempDir();
     try {
-      const run = await runCli([
-        'run',
-        'signature-check',
-        '--vendor',
-        'hubspot',
-        '--json',
-        '--data-dir',
-        data.path,
-      ]);
+      const run = await runCli(poc`run signature-check --vendor hubspot --json --data-dir ${data.path}`);
       expect(run.code, run.stderr).toBe(0);
       const { runId } = JSON.parse(run.stdout) as { runId: string };
       const shown = await runCli(['show', runId, '--json', '--data-dir', data.path]);
@@ -101,21 +81,13 @@ describe('poc run options, generated from the scenario', () => {
   });
 
   it('names the flag a bad port came from, and the hint does too', async () => {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const server = await takenPort();
     const data = tempDir();
     try {
-      const port = String((server.address() as { port: number }).port);
-      const taken = await runCli([
-        'run',
-        'signature-check',
-        '--vendor',
-        'hubspot',
-        '--receiver-port',
-        port,
-        '--data-dir',
-        data.path,
-      ]);
+      const { port } = server;
+      const taken = await runCli(
+        poc`run signature-check --vendor hubspot --receiver-port ${port} --data-dir ${data.path}`,
+      );
       expect(taken.code).toBe(2);
       expect(taken.stderr).toContain(`error POC_ERR_PORT_IN_USE: --receiver-port: ${port} is already in use`);
       expect(taken.stderr).toContain('hint: Give the option named in the message another port');

@@ -10,6 +10,17 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/**
+ * A command line written as a person types it: poc`run signature-check --data-dir ${dir}`.
+ * Words split on white space; an interpolated value stays one word, spaces and all.
+ */
+export function poc(strings: TemplateStringsArray, ...values: unknown[]): string[] {
+  return strings.flatMap((text, i) => {
+    const words = text.split(/\s+/).filter((w) => w !== '');
+    return i < values.length ? [...words, String(values[i])] : words;
+  });
+}
+
 /** Runs the real `poc` binary, as a user would, and collects its output and exit code. */
 export function runCli(
   args: readonly string[],
@@ -72,6 +83,13 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15
       reject(new Error(`exited with ${code} before printing ${pattern}; stderr: ${stderr}`));
     });
   });
+}
+
+/** A port something already listens on, to see what poc says when it cannot have it. */
+export async function takenPort(): Promise<{ port: number; close(): void }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, close: () => server.close() };
 }
 
 export async function freePort(): Promise<number> {
