@@ -1,98 +1,15 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
 import { hubspotError } from './errors.js';
+import { registerHubspotGate } from './gate.js';
 import type { HubspotMock, ObjectType, UpsertInput } from './mock.js';
 import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
 import { QUERY_PROPERTIES, search } from './search.js';
 import { invalidSearch, type SearchRequest } from './search-request.js';
 
-function limitHeaders(mock: HubspotMock, reply: FastifyReply, now: number): void {
-  const lies = mock.settings.headerLies;
-  void reply.headers({
-    // A test may make the headers lie (headerLies) to prove the probe catches it.
-    'x-hubspot-ratelimit-max': String(mock.limiter.limit + (lies?.limitOffset ?? 0)),
-    'x-hubspot-ratelimit-remaining': String(
-      Math.max(0, mock.limiter.remaining(now) + (lies?.remainingOffset ?? 0)),
-    ),
-    'x-hubspot-ratelimit-interval-milliseconds': String(lies?.windowMs ?? mock.limiter.windowMs),
-    'x-hubspot-ratelimit-daily': String(mock.settings.dailyLimit),
-    'x-hubspot-ratelimit-daily-remaining': String(mock.daily.remaining()),
-  });
-}
-
 /** HubSpot's public API as the mock serves it: private-app bearer auth, limits, CRM v3, webhooks v3. */
 export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): void {
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/crm/') && !req.url.startsWith('/webhooks/')) return;
-    mock.truth.apiRequests++;
-    const auth = req.headers.authorization;
-    const hapikey = new URL(req.url, 'http://mock').searchParams.get('hapikey');
-    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : hapikey;
-    if (token !== mock.credentials.token) {
-      return reply
-        .code(401)
-        .send(
-          hubspotError(
-            'INVALID_AUTHENTICATION',
-            'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
-          ),
-        );
-    }
-    const missing = missingScope(mock.settings.scopes, req.method, req.url);
-    if (missing) {
-      return reply.code(403).send(
-        hubspotError(
-          'MISSING_SCOPES',
-          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-          {
-            errors: [
-              {
-                message: 'One or more of the following scopes are required.',
-                context: { requiredScopes: [missing] },
-              },
-            ],
-            links: { scopes: 'https://developers.hubspot.com/scopes' },
-          },
-        ),
-      );
-    }
-    const now = Date.now();
-    // Search is limited on its own, per second, and its answers carry no rate-limit headers.
-    if (/^\/crm\/v3\/objects\/[a-z]+\/search/.test(req.url)) {
-      if (mock.searchLimiter.tryTake(now)) return;
-      mock.truth.rateLimited++;
-      return reply.code(429).send({
-        status: 'error',
-        message: 'You have reached your secondly limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: crypto.randomUUID(),
-        policyName: 'SECONDLY',
-      });
-    }
-    if (!mock.daily.tryTake(now)) {
-      mock.truth.rateLimited++;
-      limitHeaders(mock, reply, now);
-      return reply.code(429).send({
-        status: 'error',
-        message: 'You have reached your daily limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: crypto.randomUUID(),
-        policyName: 'DAILY',
-      });
-    }
-    if (!mock.limiter.tryTake(now)) {
-      mock.truth.rateLimited++;
-      limitHeaders(mock, reply, now);
-      return reply.code(429).send({
-        status: 'error',
-        message: 'You have reached your ten_secondly_rolling limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: crypto.randomUUID(),
-        policyName: 'TEN_SECONDLY_ROLLING',
-      });
-    }
-    limitHeaders(mock, reply, now);
-  });
+  registerHubspotGate(app, mock);
 
   // Private-app token introspection: which portal and scopes a token carries.
   app.post<{ Body: { tokenKey?: string } }>(
@@ -277,13 +194,4 @@ function validateBatch(inputs: unknown, max: number, needsId: boolean): string |
     }
   }
   return undefined;
-}
-
-/** The scope a CRM call needs (`crm.objects.contacts.write`...), if the token lacks it. */
-function missingScope(granted: readonly string[], method: string, url: string): string | undefined {
-  const m = /^\/crm\/v3\/objects\/([a-z]+)(\/[^?]*)?/.exec(url);
-  if (!m) return undefined;
-  const isRead = method === 'GET' || m[2] === '/search' || m[2] === '/batch/read';
-  const needed = `crm.objects.${m[1]}.${isRead ? 'read' : 'write'}`;
-  return granted.includes(needed) ? undefined : needed;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { gatedPath } from '../api-route.js';
 import { FixedWindowLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { readContactWrite, toContactJson } from './contacts.js';
 import { type FieldError, sendProblem } from './errors.js';
@@ -28,10 +29,13 @@ function limitHeaders(mock: StandardMock, reply: FastifyReply, now: number): voi
   });
 }
 
-/** Bearer auth and the fixed-window limit in front of every /v1 route. */
+/**
+ * Bearer auth and the fixed-window limit in front of every /v1 route, decided on the route the
+ * router matched, never the raw URL (mock-vendor/api-route.ts).
+ */
 function registerGate(app: FastifyInstance, mock: StandardMock): void {
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
+    if (!gatedPath(req).startsWith('/v1/')) return;
     mock.truth.apiRequests++;
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${mock.credentials.token}`) {
@@ -52,6 +56,10 @@ function registerGate(app: FastifyInstance, mock: StandardMock): void {
       );
     }
   });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, 404, 'not_found', `No resource at ${req.method} ${req.url.split('?')[0]}.`),
+  );
 }
 
 interface ListQuery {
