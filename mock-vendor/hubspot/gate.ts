@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { gatedPath, routeParam } from '../api-route.js';
-import { hubspotError } from './errors.js';
-import type { HubspotMock } from './mock.js';
+import { hubspotError, unknownObjectType } from './errors.js';
+import { type HubspotMock, isObjectType } from './mock.js';
 
 /** The paths HubSpot's private-app token guards; token introspection (/oauth) sits outside. */
 const API_PREFIXES = ['/crm/', '/webhooks/'];
@@ -73,6 +73,10 @@ export function registerHubspotGate(app: FastifyInstance, mock: HubspotMock): vo
         );
     }
     const objectType = routeParam(req, 'objectType');
+    // The type names the scope a call needs, so an unknown one is answered before scopes are.
+    if (objectType !== undefined && !isObjectType(objectType)) {
+      return reply.code(400).send(unknownObjectType(objectType));
+    }
     const missing =
       objectType === undefined ? undefined : missingScope(mock.settings.scopes, req.method, path, objectType);
     if (missing) {
@@ -113,11 +117,4 @@ export function registerHubspotGate(app: FastifyInstance, mock: HubspotMock): vo
     }
     limitHeaders(mock, reply, now);
   });
-
-  // HubSpot's answer to a path it does not serve [unverified: its wording; the status is 404].
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send(hubspotError('OBJECT_NOT_FOUND', `No such endpoint: ${req.method} ${req.url.split('?')[0]}`)),
-  );
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
-import { hubspotError } from './errors.js';
+import { hubspotError, hubspotInvalidJson } from './errors.js';
 import { registerHubspotGate } from './gate.js';
 import type { HubspotMock, ObjectType, UpsertInput } from './mock.js';
 import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
 import { QUERY_PROPERTIES, search } from './search.js';
 import { invalidSearch, type SearchRequest } from './search-request.js';
+import { batchInputsProblem, objectInputProblem } from './write-body.js';
 
 /** HubSpot's public API as the mock serves it: private-app bearer auth, limits, CRM v3, webhooks v3. */
 export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): void {
@@ -34,6 +35,8 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     async (req, reply) => {
       const type = objectType(req, reply);
       if (!type) return reply;
+      const invalid = objectInputProblem(req.body, 'SimplePublicObjectInputForCreate');
+      if (invalid) return reply.code(400).send(hubspotInvalidJson(invalid));
       const record = mock.create(type, req.body?.properties ?? {}, Date.now());
       return reply.code(201).send(toApiObject(record));
     },
@@ -85,6 +88,8 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
   }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
     const type = objectType(req, reply);
     if (!type) return reply;
+    const invalid = objectInputProblem(req.body, 'SimplePublicObjectInput');
+    if (invalid) return reply.code(400).send(hubspotInvalidJson(invalid));
     const record = findRecord(type, req.params.id ?? '', req.query.idProperty);
     if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
     return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
@@ -103,6 +108,9 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const type = objectType(req, reply);
       if (!type) return reply;
       const inputs = req.body?.inputs;
+      const unreadable =
+        Array.isArray(inputs) && batchInputsProblem(inputs, 'SimplePublicObjectBatchInputUpsert');
+      if (unreadable) return reply.code(400).send(hubspotInvalidJson(unreadable));
       const invalid = validateBatch(inputs, mock.settings.batchMax, true);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const startedAt = new Date().toISOString();
@@ -121,6 +129,9 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const type = objectType(req, reply);
       if (!type) return reply;
       const inputs = req.body?.inputs;
+      const unreadable =
+        Array.isArray(inputs) && batchInputsProblem(inputs, 'SimplePublicObjectInputForCreate');
+      if (unreadable) return reply.code(400).send(hubspotInvalidJson(unreadable));
       const invalid = validateBatch(inputs, mock.settings.batchMax, false);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const startedAt = new Date().toISOString();
@@ -141,7 +152,13 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       if (typeof targetUrl !== 'string' || !/^https?:\/\//.test(targetUrl)) {
         return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'targetUrl must be an http(s) URL'));
       }
-      const concurrency = req.body?.throttling?.maxConcurrentRequests ?? mock.webhooks.maxConcurrentRequests;
+      const concurrency: unknown =
+        req.body?.throttling?.maxConcurrentRequests ?? mock.webhooks.maxConcurrentRequests;
+      if (typeof concurrency !== 'number' || !Number.isInteger(concurrency)) {
+        return reply
+          .code(400)
+          .send(hubspotInvalidJson('throttling.maxConcurrentRequests must be an integer'));
+      }
       if (concurrency <= 5) {
         return reply
           .code(400)

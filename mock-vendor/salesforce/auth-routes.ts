@@ -105,7 +105,4 @@ export function registerAuthRoutes(app: FastifyInstance, mock: SalesforceMock): 
     }
     limitInfo(mock, reply, now);
   });
-
-  // Salesforce's answer to a resource it does not have (shared/vendors.md §2.4: 404 NOT_FOUND).
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(NOT_FOUND));
 }

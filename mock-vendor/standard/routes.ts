@@ -56,10 +56,6 @@ function registerGate(app: FastifyInstance, mock: StandardMock): void {
       );
     }
   });
-
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, 404, 'not_found', `No resource at ${req.method} ${req.url.split('?')[0]}.`),
-  );
 }
 
 interface ListQuery {
