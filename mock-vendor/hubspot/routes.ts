@@ -5,7 +5,8 @@ import { registerHubspotGate } from './gate.js';
 import type { HubspotMock, ObjectType, UpsertInput } from './mock.js';
 import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
 import { QUERY_PROPERTIES, search } from './search.js';
-import { invalidSearch, type SearchRequest } from './search-request.js';
+import { readSearchBody } from './search-body.js';
+import { invalidSearch } from './search-request.js';
 import { batchInputsProblem, objectInputProblem } from './write-body.js';
 
 /** HubSpot's public API as the mock serves it: private-app bearer auth, limits, CRM v3, webhooks v3. */
@@ -44,12 +45,14 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
 
   registerHubspotRecordRoutes(app, mock);
 
-  app.post<{ Params: ObjectParams; Body: SearchRequest }>(
+  app.post<{ Params: ObjectParams; Body: unknown }>(
     '/crm/v3/objects/:objectType/search',
     async (req, reply) => {
       const type = objectType(req, reply);
       if (!type) return reply;
-      const body = req.body ?? {};
+      const read = readSearchBody(req.body ?? {});
+      if (!read.ok) return reply.code(400).send(hubspotError('VALIDATION_ERROR', read.message));
+      const body = read.value;
       const invalid = invalidSearch(body);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const { total, page, nextAfter } = search(mock.store(type).all(), body, {
@@ -177,7 +180,7 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     throttling: { maxConcurrentRequests: mock.webhooks.maxConcurrentRequests, period: 'SECONDLY' },
   }));
 
-  app.post<{ Body: { eventType?: string; propertyName?: string; active?: boolean } }>(
+  app.post<{ Body: { eventType?: unknown; propertyName?: unknown; active?: unknown } }>(
     '/webhooks/v3/:appId/subscriptions',
     async (req, reply) => {
       const eventType = req.body?.eventType;
@@ -189,12 +192,19 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
           .code(400)
           .send(hubspotError('VALIDATION_ERROR', `unsupported eventType: ${String(eventType)}`));
       }
-      if (eventType.endsWith('.propertyChange') && !req.body?.propertyName) {
+      const { propertyName, active } = req.body ?? {};
+      if (propertyName !== undefined && typeof propertyName !== 'string') {
+        return reply.code(400).send(hubspotInvalidJson('propertyName must be a string'));
+      }
+      if (active !== undefined && typeof active !== 'boolean') {
+        return reply.code(400).send(hubspotInvalidJson('active must be a boolean'));
+      }
+      if (eventType.endsWith('.propertyChange') && !propertyName) {
         return reply
           .code(400)
           .send(hubspotError('VALIDATION_ERROR', 'propertyName is required for propertyChange'));
       }
-      const sub = mock.webhooks.subscribe(eventType, req.body?.propertyName, req.body?.active ?? true);
+      const sub = mock.webhooks.subscribe(eventType, propertyName, active ?? true);
       return reply.code(201).send({ ...sub, createdAt: new Date().toISOString() });
     },
   );

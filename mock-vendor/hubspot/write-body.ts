@@ -8,7 +8,7 @@
 const PROPERTY_MAP = '`java.util.LinkedHashMap<java.lang.String,java.lang.String>`';
 
 /** Jackson's name for the JSON token a value starts with, as its complaints print it. */
-function token(value: unknown): string {
+export function jacksonToken(value: unknown): string {
   if (Array.isArray(value)) return 'Array value (token `JsonToken.START_ARRAY`)';
   if (value === null) return 'Null value (token `JsonToken.VALUE_NULL`)';
   if (typeof value === 'object') return 'Object value (token `JsonToken.START_OBJECT`)';
@@ -20,7 +20,7 @@ function token(value: unknown): string {
     : 'Floating-point value (token `JsonToken.VALUE_NUMBER_FLOAT`)';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -31,10 +31,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function propertiesProblem(properties: unknown): string | undefined {
   if (properties === undefined || properties === null) return undefined;
   if (!isObject(properties))
-    return `Cannot deserialize value of type ${PROPERTY_MAP} from ${token(properties)}`;
+    return `Cannot deserialize value of type ${PROPERTY_MAP} from ${jacksonToken(properties)}`;
   for (const value of Object.values(properties)) {
     if (typeof value === 'object' && value !== null) {
-      return `Cannot deserialize value of type \`java.lang.String\` from ${token(value)}`;
+      return `Cannot deserialize value of type \`java.lang.String\` from ${jacksonToken(value)}`;
     }
   }
   return undefined;
@@ -47,7 +47,7 @@ export function propertiesProblem(properties: unknown): string | undefined {
  */
 export function objectInputProblem(input: unknown, model: string): string | undefined {
   if (input !== undefined && !isObject(input)) {
-    return `Cannot deserialize value of type \`${model}\` from ${token(input)}`;
+    return `Cannot deserialize value of type \`${model}\` from ${jacksonToken(input)}`;
   }
   return propertiesProblem(isObject(input) ? input.properties : undefined);
 }

@@ -160,6 +160,72 @@ describe('bad input on the mock HubSpot', () => {
     expect((bodyOf(huge) as { results: unknown[] }).results).toHaveLength(100);
   });
 
+  it('refuses search bodies its parser cannot read with 400, never a 500 (found by the mock-API fuzzer)', async () => {
+    mock = await startMockHubspot({ settings: { searchPerSecond: 1000 } });
+    const bodies: [unknown, RegExp][] = [
+      [{ filterGroups: [{ filters: true }] }, /ArrayList<Filter>` from Boolean value/],
+      [{ filterGroups: [{ filters: [null] }] }, /`Filter` from Null value/],
+      [{ filterGroups: [7] }, /`FilterGroup` from Integer value/],
+      [
+        { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: { a: 1 } }] }] },
+        /`java.lang.String` from Object value/,
+      ],
+      [
+        { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'IN', values: 'a' }] }] },
+        /ArrayList<java.lang.String>` from String value/,
+      ],
+      [{ query: { a: 1 } }, /`java.lang.String` from Object value .*\["query"\]/],
+      [{ limit: 'abc' }, /`int` from String "abc": not a valid `int` value/],
+      [{ sorts: [5] }, /`PublicSort` from Integer value/],
+      ['zzz', /`PublicObjectSearchRequest` from String value/],
+    ];
+    for (const [body, message] of bodies) {
+      const answer = await send(mock, 'POST', '/crm/v3/objects/contacts/search', JSON.stringify(body));
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      hubspotBody('VALIDATION_ERROR', message)(answer);
+    }
+    // Scalars are coerced where a string or an integer belongs, as Jackson does.
+    const coerced = await send(
+      mock,
+      'POST',
+      '/crm/v3/objects/contacts/search',
+      JSON.stringify({
+        limit: '5',
+        filterGroups: [{ filters: [{ propertyName: 'age', operator: 'EQ', value: 42 }] }],
+      }),
+    );
+    expect(coerced.status).toBe(200);
+  });
+
+  it('treats property names like `__proto__` and `constructor` as unknown properties (found by the fuzzer)', async () => {
+    mock = await startMockHubspot({ settings: { searchPerSecond: 1000 } });
+    for (const idProperty of ['__proto__', 'constructor', 'toString']) {
+      const answer = await send(mock, 'GET', `/crm/v3/objects/contacts/x?idProperty=${idProperty}`);
+      expect(answer.status, idProperty).toBe(404);
+    }
+    // Looking one up once indexed it: later writes used to fail on Object.prototype's values.
+    const created = await send(
+      mock,
+      'POST',
+      '/crm/v3/objects/contacts',
+      JSON.stringify({ properties: { email: 'p@x.io' } }),
+    );
+    expect(created.status).toBe(201);
+    const id = (bodyOf(created) as { id: string }).id;
+    const read = await send(mock, 'GET', `/crm/v3/objects/contacts/${id}?properties=constructor,email`);
+    expect(bodyOf(read)).toMatchObject({ properties: { constructor: null, email: 'p@x.io' } });
+    const found = await send(
+      mock,
+      'POST',
+      '/crm/v3/objects/contacts/search',
+      JSON.stringify({
+        filterGroups: [{ filters: [{ propertyName: 'constructor', operator: 'HAS_PROPERTY' }] }],
+      }),
+    );
+    expect(bodyOf(found)).toMatchObject({ total: 0 });
+    expect((await send(mock, 'DELETE', `/crm/v3/objects/contacts/${id}`)).status).toBe(204);
+  });
+
   it('refuses webhook throttling that is not an integer', async () => {
     mock = await startMockHubspot();
     const answer = await send(
