@@ -84,6 +84,8 @@ function readListQuery(
   sinceName: 'modified_since' | 'updated_since' | 'since',
 ): ListRead {
   const errors: FieldError[] = [];
+  // "limit 1..1000 (default 100)" (harness/vendors/standard/api.ts): outside it, or not an
+  // integer (`limit=abc`, `limit=100000000`), the list is refused, never clamped.
   const limit = query.limit === undefined ? settings.pageDefault : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > settings.pageMax)
     errors.push({ field: 'limit', message: `must be an integer from 1 to ${settings.pageMax}` });
