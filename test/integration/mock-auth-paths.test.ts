@@ -370,3 +370,30 @@ describe('hubspot mock: scopes and the search limit follow the route, not its sp
     }
   });
 });
+
+describe('the shared server: the admin API is told by its route, not its spelling', () => {
+  it('exempts every spelling of an admin route from API faults, and no admin spelling serves the API', async () => {
+    const mock = await startMockHubspot({ faults: { outages: [{ startMs: 0, durationMs: 600_000 }] } });
+    try {
+      const auth = { authorization: `Bearer ${mock.token}` };
+      for (const path of [
+        '/__admin/health',
+        '/%5f_admin/health',
+        '/__%61dmin/health',
+        '/%5F%5Fadmin/health',
+      ]) {
+        expect((await rawRequest(mock.url, 'GET', path)).status, path).toBe(200);
+      }
+      // During the outage the API answers 503; a path through /__admin reaches no API handler.
+      expect((await rawRequest(mock.url, 'GET', '/crm/v3/objects/contacts', { headers: auth })).status).toBe(
+        503,
+      );
+      for (const path of ['/__admin/../crm/v3/objects/contacts', '/__admin/%2e%2e/crm/v3/objects/contacts']) {
+        const answer = await rawRequest(mock.url, 'GET', path, { headers: auth });
+        expect([404, 503], `${path} -> ${answer.status}`).toContain(answer.status);
+      }
+    } finally {
+      await mock.close();
+    }
+  });
+});
