@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { gatedPath } from './api-route.js';
 import type { MockInstance } from './emulation.js';
 import { activeWindow } from './faults.js';
 
@@ -31,7 +32,8 @@ export function registerApiFaults(
   random: () => number = Math.random,
 ): void {
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url.startsWith('/__admin')) return;
+    // The admin API by the route it reaches, however its path is spelled (api-route.ts).
+    if (gatedPath(req).startsWith('/__admin/')) return;
     const mock = instance();
     const faults = mock.delivery.faults;
     const elapsed = Date.now() - (faults.epochMs ?? startedAt);

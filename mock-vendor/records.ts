@@ -13,6 +13,15 @@ export interface PropertyChange {
   readonly changed: readonly string[];
 }
 
+/**
+ * A record's value of a property, or undefined. Property names come from clients (HubSpot's
+ * `idProperty`, search filters), so only own properties count: `constructor` or `__proto__` must
+ * not find Object.prototype's.
+ */
+export function propertyOf(record: MockRecord, name: string): string | undefined {
+  return Object.hasOwn(record.properties, name) ? record.properties[name] : undefined;
+}
+
 /** An in-memory object store with unique lookups by any property (HubSpot's idProperty). */
 export class RecordStore {
   private readonly byId = new Map<string, MockRecord>();
@@ -72,7 +81,7 @@ export class RecordStore {
     this.byId.set(record.id, record);
     this.order.push(record);
     for (const [prop, index] of this.indexes) {
-      const v = record.properties[prop];
+      const v = propertyOf(record, prop);
       if (v !== undefined) index.set(v.toLowerCase(), record.id);
     }
     return { record, created: true, changed: Object.keys(properties) };
@@ -81,7 +90,7 @@ export class RecordStore {
   update(record: MockRecord, properties: Record<string, string>, now: number): PropertyChange {
     const changed: string[] = [];
     for (const [prop, value] of Object.entries(properties)) {
-      const old = record.properties[prop];
+      const old = propertyOf(record, prop);
       if (old === value) continue;
       changed.push(prop);
       const index = this.indexes.get(prop);
@@ -104,7 +113,7 @@ export class RecordStore {
       this.deletedInOrder = 0;
     }
     for (const [prop, index] of this.indexes) {
-      const v = record.properties[prop];
+      const v = propertyOf(record, prop);
       if (v !== undefined) index.delete(v.toLowerCase());
     }
     return record;
@@ -115,7 +124,7 @@ export class RecordStore {
     if (!index) {
       index = new Map();
       for (const record of this.byId.values()) {
-        const v = record.properties[property];
+        const v = propertyOf(record, property);
         if (v !== undefined) index.set(v.toLowerCase(), record.id);
       }
       this.indexes.set(property, index);

@@ -33,7 +33,13 @@ export function buildMockVendor(options: MockVendorOptions): MockVendor {
     );
   }
   const truth = new GroundTruth();
-  const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024 });
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: 50 * 1024 * 1024,
+    // A URL Fastify cannot decode never reaches a route; answer it through the emulation's error
+    // handler so it gets the vendor's error body, not Fastify's own.
+    frameworkErrors: (err, req, reply) => app.errorHandler(err, req, reply),
+  });
   // Registered before the emulation's own hooks so that faults pre-empt auth and limits.
   registerApiFaults(app, () => instance, Date.now());
   const instance: MockInstance = emulation.create(app, {

@@ -43,7 +43,10 @@ export function toApiObjectWith(record: MockRecord, requested: readonly string[]
   const all: Record<string, string> = o.properties;
   const wanted = requested.length > 0 ? requested : DEFAULT_PROPERTIES;
   const properties = Object.fromEntries(
-    [...wanted, 'hs_object_id', 'createdate', 'lastmodifieddate'].map((p) => [p, all[p] ?? null]),
+    [...wanted, 'hs_object_id', 'createdate', 'lastmodifieddate'].map((p) => [
+      p,
+      (Object.hasOwn(all, p) ? all[p] : undefined) ?? null,
+    ]),
   );
   return { ...o, properties };
 }

@@ -1,6 +1,7 @@
 import { HUBSPOT_ID_PROPERTY } from '../../harness/vendors/hubspot/fields.js';
 import type { FaultKind, FaultResponse } from '../api-faults.js';
 import type { VendorEmulation } from '../emulation.js';
+import { registerHubspotErrorReplies } from './error-replies.js';
 import { hubspotError } from './errors.js';
 import { HubspotMock, OBJECT_TYPES, type ObjectType } from './mock.js';
 import { registerHubspotRoutes } from './routes.js';
@@ -36,6 +37,7 @@ export const hubspotEmulation: VendorEmulation = {
       options.timeScale,
       options.truth,
     );
+    registerHubspotErrorReplies(app);
     registerHubspotRoutes(app, mock);
     return {
       delivery: mock.engine,

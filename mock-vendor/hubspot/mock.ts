@@ -10,6 +10,11 @@ import { HubspotWebhooks, hubspotDeliveryFormat } from './webhooks.js';
 export const OBJECT_TYPES = ['contacts', 'companies', 'deals'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
+/** Whether HubSpot's portal (as the mock emulates it) has objects of this type. */
+export function isObjectType(name: string): name is ObjectType {
+  return (OBJECT_TYPES as readonly string[]).includes(name);
+}
+
 export interface UpsertInput {
   id?: string;
   idProperty?: string;

@@ -1,29 +1,44 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
-import { hubspotError } from './errors.js';
-import { type HubspotMock, OBJECT_TYPES, type ObjectType } from './mock.js';
+import { hubspotError, unknownObjectType } from './errors.js';
+import { type HubspotMock, isObjectType, type ObjectType } from './mock.js';
 
 export interface ObjectParams {
   objectType: string;
   id?: string;
 }
 
-/** The object type of the path, or HubSpot's 404 when it names none. */
+/**
+ * The object type of the path, or HubSpot's 400 when it names none (the gate answers an unknown
+ * type first; this keeps each handler's type narrow).
+ */
 export function objectType(
   req: FastifyRequest<{ Params: ObjectParams }>,
   reply: FastifyReply,
 ): ObjectType | undefined {
-  const type = OBJECT_TYPES.find((t) => t === req.params.objectType);
-  if (!type) {
-    void reply
-      .code(404)
-      .send(hubspotError('OBJECT_NOT_FOUND', `Unable to infer object type from: ${req.params.objectType}`));
-  }
-  return type;
+  const type = req.params.objectType;
+  if (isObjectType(type)) return type;
+  void reply.code(400).send(unknownObjectType(type));
+  return undefined;
 }
 
-/** The list's page size limit (shared/vendors.md §1.2: 100). */
+/** The list's page size limit (shared/vendors.md §1.2: 100) and its default (the list reference: 10). */
 const LIST_MAX = 100;
+const LIST_DEFAULT = 10;
+
+/**
+ * The list's `limit`, an integer page size per HubSpot's reference. Past 100 the mock serves 100
+ * [unverified: whether HubSpot clamps or refuses; no source says]; a value that is not a whole
+ * number from 1 up is refused with a 400 naming the parameter [unverified: HubSpot's status and
+ * wording; a typed integer parameter is refused, not silently replaced by the default].
+ */
+function listLimit(raw: string | undefined): number | string {
+  if (raw === undefined) return LIST_DEFAULT;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1)
+    return `Invalid value for query parameter limit: "${raw}" must be a positive integer`;
+  return Math.min(LIST_MAX, n);
+}
 
 interface ListQuery {
   limit?: string;
@@ -45,7 +60,8 @@ export function registerHubspotRecordRoutes(app: FastifyInstance, mock: HubspotM
     async (req, reply) => {
       const type = objectType(req, reply);
       if (!type) return reply;
-      const limit = Math.min(LIST_MAX, Math.max(1, Number(req.query.limit ?? 10) || 10));
+      const limit = listLimit(req.query.limit);
+      if (typeof limit === 'string') return reply.code(400).send(hubspotError('VALIDATION_ERROR', limit));
       const after = Number(req.query.after ?? 0) || 0;
       const properties = requestedProperties(req.query.properties);
       if (req.query.archived === 'true') {

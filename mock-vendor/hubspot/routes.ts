@@ -1,98 +1,17 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { requestedProperties, toApiObject, toApiObjectWith } from './api-object.js';
-import { hubspotError } from './errors.js';
+import { hubspotError, hubspotInvalidJson } from './errors.js';
+import { registerHubspotGate } from './gate.js';
 import type { HubspotMock, ObjectType, UpsertInput } from './mock.js';
 import { type ObjectParams, objectType, registerHubspotRecordRoutes } from './record-routes.js';
 import { QUERY_PROPERTIES, search } from './search.js';
-import { invalidSearch, type SearchRequest } from './search-request.js';
-
-function limitHeaders(mock: HubspotMock, reply: FastifyReply, now: number): void {
-  const lies = mock.settings.headerLies;
-  void reply.headers({
-    // A test may make the headers lie (headerLies) to prove the probe catches it.
-    'x-hubspot-ratelimit-max': String(mock.limiter.limit + (lies?.limitOffset ?? 0)),
-    'x-hubspot-ratelimit-remaining': String(
-      Math.max(0, mock.limiter.remaining(now) + (lies?.remainingOffset ?? 0)),
-    ),
-    'x-hubspot-ratelimit-interval-milliseconds': String(lies?.windowMs ?? mock.limiter.windowMs),
-    'x-hubspot-ratelimit-daily': String(mock.settings.dailyLimit),
-    'x-hubspot-ratelimit-daily-remaining': String(mock.daily.remaining()),
-  });
-}
+import { readSearchBody } from './search-body.js';
+import { invalidSearch } from './search-request.js';
+import { batchInputsProblem, objectInputProblem } from './write-body.js';
 
 /** HubSpot's public API as the mock serves it: private-app bearer auth, limits, CRM v3, webhooks v3. */
 export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): void {
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/crm/') && !req.url.startsWith('/webhooks/')) return;
-    mock.truth.apiRequests++;
-    const auth = req.headers.authorization;
-    const hapikey = new URL(req.url, 'http://mock').searchParams.get('hapikey');
-    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : hapikey;
-    if (token !== mock.credentials.token) {
-      return reply
-        .code(401)
-        .send(
-          hubspotError(
-            'INVALID_AUTHENTICATION',
-            'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
-          ),
-        );
-    }
-    const missing = missingScope(mock.settings.scopes, req.method, req.url);
-    if (missing) {
-      return reply.code(403).send(
-        hubspotError(
-          'MISSING_SCOPES',
-          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-          {
-            errors: [
-              {
-                message: 'One or more of the following scopes are required.',
-                context: { requiredScopes: [missing] },
-              },
-            ],
-            links: { scopes: 'https://developers.hubspot.com/scopes' },
-          },
-        ),
-      );
-    }
-    const now = Date.now();
-    // Search is limited on its own, per second, and its answers carry no rate-limit headers.
-    if (/^\/crm\/v3\/objects\/[a-z]+\/search/.test(req.url)) {
-      if (mock.searchLimiter.tryTake(now)) return;
-      mock.truth.rateLimited++;
-      return reply.code(429).send({
-        status: 'error',
-        message: 'You have reached your secondly limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: crypto.randomUUID(),
-        policyName: 'SECONDLY',
-      });
-    }
-    if (!mock.daily.tryTake(now)) {
-      mock.truth.rateLimited++;
-      limitHeaders(mock, reply, now);
-      return reply.code(429).send({
-        status: 'error',
-        message: 'You have reached your daily limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: crypto.randomUUID(),
-        policyName: 'DAILY',
-      });
-    }
-    if (!mock.limiter.tryTake(now)) {
-      mock.truth.rateLimited++;
-      limitHeaders(mock, reply, now);
-      return reply.code(429).send({
-        status: 'error',
-        message: 'You have reached your ten_secondly_rolling limit.',
-        errorType: 'RATE_LIMIT',
-        correlationId: crypto.randomUUID(),
-        policyName: 'TEN_SECONDLY_ROLLING',
-      });
-    }
-    limitHeaders(mock, reply, now);
-  });
+  registerHubspotGate(app, mock);
 
   // Private-app token introspection: which portal and scopes a token carries.
   app.post<{ Body: { tokenKey?: string } }>(
@@ -117,6 +36,8 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     async (req, reply) => {
       const type = objectType(req, reply);
       if (!type) return reply;
+      const invalid = objectInputProblem(req.body, 'SimplePublicObjectInputForCreate');
+      if (invalid) return reply.code(400).send(hubspotInvalidJson(invalid));
       const record = mock.create(type, req.body?.properties ?? {}, Date.now());
       return reply.code(201).send(toApiObject(record));
     },
@@ -124,12 +45,14 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
 
   registerHubspotRecordRoutes(app, mock);
 
-  app.post<{ Params: ObjectParams; Body: SearchRequest }>(
+  app.post<{ Params: ObjectParams; Body: unknown }>(
     '/crm/v3/objects/:objectType/search',
     async (req, reply) => {
       const type = objectType(req, reply);
       if (!type) return reply;
-      const body = req.body ?? {};
+      const read = readSearchBody(req.body ?? {});
+      if (!read.ok) return reply.code(400).send(hubspotError('VALIDATION_ERROR', read.message));
+      const body = read.value;
       const invalid = invalidSearch(body);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const { total, page, nextAfter } = search(mock.store(type).all(), body, {
@@ -168,6 +91,8 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
   }>('/crm/v3/objects/:objectType/:id', async (req, reply) => {
     const type = objectType(req, reply);
     if (!type) return reply;
+    const invalid = objectInputProblem(req.body, 'SimplePublicObjectInput');
+    if (invalid) return reply.code(400).send(hubspotInvalidJson(invalid));
     const record = findRecord(type, req.params.id ?? '', req.query.idProperty);
     if (!record) return reply.code(404).send(hubspotError('OBJECT_NOT_FOUND', 'resource not found'));
     return toApiObject(mock.update(type, record, req.body?.properties ?? {}, Date.now()));
@@ -186,6 +111,9 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const type = objectType(req, reply);
       if (!type) return reply;
       const inputs = req.body?.inputs;
+      const unreadable =
+        Array.isArray(inputs) && batchInputsProblem(inputs, 'SimplePublicObjectBatchInputUpsert');
+      if (unreadable) return reply.code(400).send(hubspotInvalidJson(unreadable));
       const invalid = validateBatch(inputs, mock.settings.batchMax, true);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const startedAt = new Date().toISOString();
@@ -204,6 +132,9 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       const type = objectType(req, reply);
       if (!type) return reply;
       const inputs = req.body?.inputs;
+      const unreadable =
+        Array.isArray(inputs) && batchInputsProblem(inputs, 'SimplePublicObjectInputForCreate');
+      if (unreadable) return reply.code(400).send(hubspotInvalidJson(unreadable));
       const invalid = validateBatch(inputs, mock.settings.batchMax, false);
       if (invalid) return reply.code(400).send(hubspotError('VALIDATION_ERROR', invalid));
       const startedAt = new Date().toISOString();
@@ -224,7 +155,13 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
       if (typeof targetUrl !== 'string' || !/^https?:\/\//.test(targetUrl)) {
         return reply.code(400).send(hubspotError('VALIDATION_ERROR', 'targetUrl must be an http(s) URL'));
       }
-      const concurrency = req.body?.throttling?.maxConcurrentRequests ?? mock.webhooks.maxConcurrentRequests;
+      const concurrency: unknown =
+        req.body?.throttling?.maxConcurrentRequests ?? mock.webhooks.maxConcurrentRequests;
+      if (typeof concurrency !== 'number' || !Number.isInteger(concurrency)) {
+        return reply
+          .code(400)
+          .send(hubspotInvalidJson('throttling.maxConcurrentRequests must be an integer'));
+      }
       if (concurrency <= 5) {
         return reply
           .code(400)
@@ -243,7 +180,7 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
     throttling: { maxConcurrentRequests: mock.webhooks.maxConcurrentRequests, period: 'SECONDLY' },
   }));
 
-  app.post<{ Body: { eventType?: string; propertyName?: string; active?: boolean } }>(
+  app.post<{ Body: { eventType?: unknown; propertyName?: unknown; active?: unknown } }>(
     '/webhooks/v3/:appId/subscriptions',
     async (req, reply) => {
       const eventType = req.body?.eventType;
@@ -255,12 +192,19 @@ export function registerHubspotRoutes(app: FastifyInstance, mock: HubspotMock): 
           .code(400)
           .send(hubspotError('VALIDATION_ERROR', `unsupported eventType: ${String(eventType)}`));
       }
-      if (eventType.endsWith('.propertyChange') && !req.body?.propertyName) {
+      const { propertyName, active } = req.body ?? {};
+      if (propertyName !== undefined && typeof propertyName !== 'string') {
+        return reply.code(400).send(hubspotInvalidJson('propertyName must be a string'));
+      }
+      if (active !== undefined && typeof active !== 'boolean') {
+        return reply.code(400).send(hubspotInvalidJson('active must be a boolean'));
+      }
+      if (eventType.endsWith('.propertyChange') && !propertyName) {
         return reply
           .code(400)
           .send(hubspotError('VALIDATION_ERROR', 'propertyName is required for propertyChange'));
       }
-      const sub = mock.webhooks.subscribe(eventType, req.body?.propertyName, req.body?.active ?? true);
+      const sub = mock.webhooks.subscribe(eventType, propertyName, active ?? true);
       return reply.code(201).send({ ...sub, createdAt: new Date().toISOString() });
     },
   );
@@ -277,13 +221,4 @@ function validateBatch(inputs: unknown, max: number, needsId: boolean): string |
     }
   }
   return undefined;
-}
-
-/** The scope a CRM call needs (`crm.objects.contacts.write`...), if the token lacks it. */
-function missingScope(granted: readonly string[], method: string, url: string): string | undefined {
-  const m = /^\/crm\/v3\/objects\/([a-z]+)(\/[^?]*)?/.exec(url);
-  if (!m) return undefined;
-  const isRead = method === 'GET' || m[2] === '/search' || m[2] === '/batch/read';
-  const needed = `crm.objects.${m[1]}.${isRead ? 'read' : 'write'}`;
-  return granted.includes(needed) ? undefined : needed;
 }

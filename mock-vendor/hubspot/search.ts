@@ -26,15 +26,17 @@ export const QUERY_PROPERTIES: Readonly<Record<ObjectType, readonly string[]>> =
   deals: ['dealname', 'pipeline', 'dealstage', 'description', 'dealtype'],
 };
 
-/** The property values search sees: stored ones plus the system properties, dates in ms. */
+/**
+ * The property values search sees: stored ones plus the system properties, dates in ms. Filters
+ * and sorts name properties freely, so the object has no prototype: `constructor` finds nothing.
+ */
 export function searchableValues(record: MockRecord): Record<string, string> {
-  return {
-    ...record.properties,
+  return Object.assign(Object.create(null) as Record<string, string>, record.properties, {
     hs_object_id: record.id,
     createdate: String(record.createdAt),
     lastmodifieddate: String(record.updatedAt),
     hs_lastmodifieddate: String(record.updatedAt),
-  };
+  });
 }
 
 /**

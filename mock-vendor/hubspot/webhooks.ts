@@ -1,7 +1,7 @@
 import type { HubspotEvent } from '../../harness/vendors/hubspot/events.js';
 import { signHeaders } from '../../harness/vendors/hubspot/signature.js';
 import type { DeliveryFormat } from '../delivery-engine.js';
-import type { PropertyChange } from '../records.js';
+import { type PropertyChange, propertyOf } from '../records.js';
 import type { HubspotMockSettings } from './settings.js';
 
 export interface Subscription {
@@ -104,7 +104,7 @@ export class HubspotWebhooks {
   ): HubspotEvent {
     const base = this.baseEvent(sub, change.record.id, changeSource, now);
     if (propertyName === undefined) return { ...base, changeFlag: 'NEW' };
-    return { ...base, propertyName, propertyValue: change.record.properties[propertyName] ?? '' };
+    return { ...base, propertyName, propertyValue: propertyOf(change.record, propertyName) ?? '' };
   }
 
   private baseEvent(sub: Subscription, objectId: string, changeSource: string, now: number): HubspotEvent {

@@ -47,7 +47,7 @@ export function accountFieldValue(record: MockRecord, id: string, field: string)
   }
 }
 
-export function checkAccountWrite(body: Readonly<Record<string, unknown>>): WriteCheck {
+export function checkAccountWrite(body: unknown): WriteCheck {
   return checkSObjectWrite(ACCOUNT, body, KEY_PREFIXES);
 }
 

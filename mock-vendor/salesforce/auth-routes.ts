@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_INVALID, sfErrors } from './errors.js';
+import { gatedPath, isRouted, routeParam } from '../api-route.js';
+import { NOT_FOUND, SESSION_INVALID, sfErrors } from './errors.js';
 import { KEY_PREFIX, salesforceId } from './ids.js';
 import type { SalesforceMock } from './mock.js';
 
@@ -81,21 +82,20 @@ export function registerAuthRoutes(app: FastifyInstance, mock: SalesforceMock): 
     };
   });
 
+  // Decided on the route the router matched, never the raw URL (mock-vendor/api-route.ts).
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0] ?? '';
-    // The version list (/services/data) is public; everything under it needs a session.
-    const segment = /^\/services\/data\/([^/]+)/.exec(path)?.[1];
-    if (!segment) return;
+    const path = gatedPath(req);
+    // The version list (/services/data and /services/data/) is public; everything under it needs a session.
+    if (!path.startsWith('/services/data/') || path === '/services/data/') return;
+    const segment = isRouted(req) ? routeParam(req, 'version') : /^\/services\/data\/([^/]*)/.exec(path)?.[1];
     mock.truth.apiRequests++;
     const now = Date.now();
     const auth = req.headers.authorization ?? '';
     const token = /^(Bearer|OAuth) /.test(auth) ? auth.slice(auth.indexOf(' ') + 1) : '';
     if (!mock.sessions.touch(token, now)) return reply.code(401).send(SESSION_INVALID);
     mock.instanceUrl = origin(req);
-    const version = /^v(\d+\.\d)$/.exec(segment)?.[1];
-    if (!version || !mock.settings.apiVersions.includes(version)) {
-      return reply.code(404).send(sfErrors('NOT_FOUND', 'The requested resource does not exist'));
-    }
+    const version = /^v(\d+\.\d)$/.exec(segment ?? '')?.[1];
+    if (!version || !mock.settings.apiVersions.includes(version)) return reply.code(404).send(NOT_FOUND);
     // Outages, storms, latency and 500s are injected by the shared fault hook before this one,
     // in Salesforce's shape (faults.ts); what is left here is the org's own allocation.
     if (!mock.allocation.tryTake(now)) {

@@ -119,7 +119,7 @@ export function fieldValue(record: MockRecord, id: string, field: string): strin
 }
 
 /** Validates a Contact write body (sobject-schema.ts checkSObjectWrite). */
-export function checkWrite(body: Readonly<Record<string, unknown>>): WriteCheck {
+export function checkWrite(body: unknown): WriteCheck {
   return checkSObjectWrite(CONTACT, body, KEY_PREFIXES);
 }
 

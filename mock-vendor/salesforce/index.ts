@@ -5,6 +5,7 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerCometdRoutes } from './cdc/cometd.js';
 import { registerCompositeRoutes } from './composite.js';
 import { checkWrite } from './contact-schema.js';
+import { registerSalesforceErrorReplies } from './error-replies.js';
 import { SALESFORCE_FAULTS } from './faults.js';
 import { registerIdentityRoutes } from './identity.js';
 import { SalesforceMock } from './mock.js';
@@ -31,6 +32,7 @@ export const salesforceEmulation: VendorEmulation = {
       options.timeScale,
       options.truth,
     );
+    registerSalesforceErrorReplies(app);
     registerAuthRoutes(app, mock);
     registerIdentityRoutes(app, mock);
     registerSobjectRoutes(app, mock);

@@ -12,6 +12,7 @@ import {
 } from './contact-schema.js';
 import { NOT_FOUND, sfErrors } from './errors.js';
 import { RECYCLE_BIN_MS, type SalesforceMock, type SaveOutcome } from './mock.js';
+import { isJsonObject } from './sobject-schema.js';
 
 type Params = { version: string; sobject: string; id?: string; field?: string; value?: string };
 
@@ -204,8 +205,10 @@ export function registerSobjectRoutes(app: FastifyInstance, mock: SalesforceMock
       if (notContact(req.params.sobject, reply)) return reply;
       const field = externalIdField(req.params.field ?? '', reply);
       if (!field) return reply;
-      const { [field]: _ignored, ...body } = req.body ?? {};
-      const check = checkWrite(body);
+      // The external id comes from the URL; the same field in the body is ignored.
+      const given: unknown = req.body ?? {};
+      const { [field]: _ignored, ...body } = isJsonObject(given) ? given : {};
+      const check = checkWrite(isJsonObject(given) ? body : given);
       if (!check.ok) return saveError(reply, check);
       const outcome = mock.upsert(field, req.params.value ?? '', check.values, Date.now());
       if (!outcome.ok) return saveError(reply, outcome);

@@ -181,6 +181,15 @@ function parseOrderBy(s: TokenStream): SortKey[] {
   return keys;
 }
 
+/**
+ * A LIMIT or OFFSET count: a non-negative integer literal, else MALFORMED_QUERY (`LIMIT abc`).
+ * The SOQL reference gives LIMIT no maximum
+ * (developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_limit.htm),
+ * so `LIMIT 100000000` runs whole; the REST query returns it in batches of at most 2,000 rows
+ * (help.salesforce.com article 000386264, "Maximum number of rows returned by SOQL queries over the
+ * REST API"). The REST resources take no `limit` query parameter; an unknown one is ignored
+ * [unverified].
+ */
 function rowCount(s: TokenStream): number {
   const token = s.next();
   const n = Number(token.text);

@@ -4,6 +4,7 @@ import type { FaultKind, FaultResponse } from '../api-faults.js';
 import type { VendorEmulation } from '../emulation.js';
 import { readContactWrite } from './contacts.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
+import { registerStandardErrorReplies } from './error-replies.js';
 import { problem } from './errors.js';
 import { StandardMock } from './mock.js';
 import { registerContactRoutes } from './routes.js';
@@ -41,6 +42,7 @@ export const standardEmulation: VendorEmulation = {
       options.timeScale,
       options.truth,
     );
+    registerStandardErrorReplies(app);
     registerContactRoutes(app, mock);
     registerEndpointRoutes(app, mock);
     return {

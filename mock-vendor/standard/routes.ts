@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { gatedPath } from '../api-route.js';
 import { FixedWindowLimiter, type RequestLimiter } from '../rate-limiter.js';
 import { readContactWrite, toContactJson } from './contacts.js';
 import { type FieldError, sendProblem } from './errors.js';
@@ -28,10 +29,13 @@ function limitHeaders(mock: StandardMock, reply: FastifyReply, now: number): voi
   });
 }
 
-/** Bearer auth and the fixed-window limit in front of every /v1 route. */
+/**
+ * Bearer auth and the fixed-window limit in front of every /v1 route, decided on the route the
+ * router matched, never the raw URL (mock-vendor/api-route.ts).
+ */
 function registerGate(app: FastifyInstance, mock: StandardMock): void {
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
+    if (!gatedPath(req).startsWith('/v1/')) return;
     mock.truth.apiRequests++;
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${mock.credentials.token}`) {
@@ -80,6 +84,8 @@ function readListQuery(
   sinceName: 'modified_since' | 'updated_since' | 'since',
 ): ListRead {
   const errors: FieldError[] = [];
+  // "limit 1..1000 (default 100)" (harness/vendors/standard/api.ts): outside it, or not an
+  // integer (`limit=abc`, `limit=100000000`), the list is refused, never clamped.
   const limit = query.limit === undefined ? settings.pageDefault : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > settings.pageMax)
     errors.push({ field: 'limit', message: `must be an integer from 1 to ${settings.pageMax}` });
