@@ -63,11 +63,18 @@ export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> 
     });
   }
   if (flags.seedRecords) {
-    await mock.app.inject({
+    const seeded = await mock.app.inject({
       method: 'POST',
       url: '/__admin/seed',
       payload: { count: Math.floor(flags.seedRecords) },
     });
+    if (seeded.statusCode !== 200) {
+      await mock.close();
+      throw new PocError(
+        'POC_ERR_MOCK_START',
+        `--seed-records: the ${flags.vendor} emulation refused the seed records: ${seeded.body}`,
+      );
+    }
   }
   if (flags.readyLine) {
     process.stdout.write(`${JSON.stringify({ event: 'ready', url })}\n`);

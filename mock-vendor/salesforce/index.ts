@@ -4,7 +4,7 @@ import { registerAccountRoutes } from './account-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCometdRoutes } from './cdc/cometd.js';
 import { registerCompositeRoutes } from './composite.js';
-import { checkWrite } from './contact-schema.js';
+import { checkWrite, contactField } from './contact-schema.js';
 import { registerSalesforceErrorReplies } from './error-replies.js';
 import { SALESFORCE_FAULTS } from './faults.js';
 import { registerIdentityRoutes } from './identity.js';
@@ -63,7 +63,11 @@ export const salesforceEmulation: VendorEmulation = {
             if (record) mock.delete(record, now);
             continue;
           }
-          const check = checkWrite(toSalesforceFields(input.fields));
+          // An import maps the columns the org has and leaves the rest, as Data Loader does.
+          const mapped = Object.entries(toSalesforceFields(input.fields)).filter(([name]) =>
+            contactField(name),
+          );
+          const check = checkWrite(Object.fromEntries(mapped));
           const outcome = check.ok
             ? mock.upsert(EXTERNAL_ID_FIELD, input.externalId, check.values, now, /* asOrg */ true)
             : check;
