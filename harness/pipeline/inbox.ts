@@ -21,6 +21,9 @@ interface Committed {
   readonly results: AppendResult[];
 }
 
+/** The longest a ready group is kept open for deliveries still arriving, in ms. */
+const MAX_GROUP_HOLD_MS = 2;
+
 /** How long dedupe keys are kept: longer than any vendor's retry window (HubSpot: 24 h). */
 export const DEDUPE_RETENTION_MS = 72 * 3_600_000;
 
@@ -44,13 +47,14 @@ export interface InboxOptions {
  * happen in one SQLite transaction, shared by every delivery waiting when it starts (group
  * commit). A delivery is acknowledged only once that commit is done and, with `sync`, on disk.
  * While one group's WAL sync runs, the deliveries that arrive meanwhile, over as many turns of
- * the event loop as it takes, wait and go into the next group together: the busier the
+ * the event loop as it takes, wait and go into the next group together; a ready group also
+ * stays open while turns keep bringing more (at most MAX_GROUP_HOLD_MS). The busier the
  * receiver, the more each commit and each fsync carry.
  */
 export class Inbox {
   private waiting: Waiting[] = [];
   private flushScheduled = false;
-  /** A group is committed and its WAL sync has not called back yet. */
+  /** A group is committed and its sync has not called back yet. */
   private syncing = false;
   /**
    * Set when a WAL sync failed. Its commit is visible but may not be on disk, and after a
@@ -60,6 +64,8 @@ export class Inbox {
   private syncFailure: Error | undefined;
   private readonly commitSync: CommitSync | undefined;
   private whenIdle: (() => void) | undefined;
+  /** When the waiting group became ready to commit (performance.now()). */
+  private groupOpenedAt = 0;
   private readonly markSeen;
   private readonly enqueue;
   private readonly prune;
@@ -136,10 +142,7 @@ export class Inbox {
     return new Promise((resolve, reject) => {
       this.waiting.push({ events, receivedAt, resolve, reject });
       // While a sync runs, its callback starts the next group.
-      if (!this.flushScheduled && !this.syncing) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (!this.flushScheduled && !this.syncing) this.scheduleFlush();
     });
   }
 
@@ -161,6 +164,29 @@ export class Inbox {
     }
     this.commitSync?.close();
     this.db.close();
+  }
+
+  private scheduleFlush(): void {
+    this.flushScheduled = true;
+    this.groupOpenedAt = performance.now();
+    const size = this.waiting.length;
+    setImmediate(() => this.flushOnceSettled(size));
+  }
+
+  /**
+   * Commits the waiting group once a turn of the event loop brought no more deliveries. While
+   * each turn brings more, the receiver is busy: keeping the group open a turn longer (up to
+   * MAX_GROUP_HOLD_MS) lets one commit and one fsync carry them all, where committing each
+   * turn's few would spend an fsync's CPU on every handful of deliveries.
+   */
+  private flushOnceSettled(sizeThen: number): void {
+    const size = this.waiting.length;
+    const held = performance.now() - this.groupOpenedAt;
+    if (size > sizeThen && held < MAX_GROUP_HOLD_MS && !this.syncFailure) {
+      setImmediate(() => this.flushOnceSettled(size));
+      return;
+    }
+    this.flush();
   }
 
   private flush(): void {
@@ -196,7 +222,7 @@ export class Inbox {
         acknowledge(batch, results);
       }
       // Everything that arrived during the sync: one transaction, one more sync.
-      if (this.waiting.length > 0) this.flush();
+      if (this.waiting.length > 0) this.scheduleFlush();
       else this.settled();
     });
   }

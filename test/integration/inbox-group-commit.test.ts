@@ -127,6 +127,38 @@ describe('inbox group commit', () => {
     reader.close();
   });
 
+  it('keeps a ready group open while each turn brings more deliveries, then commits them as one', async () => {
+    const held = new HeldSync();
+    const { inbox, count, reader } = setup(() => held);
+    // Queued ahead of the inbox's own check, so each lands in the turn before that check runs.
+    setImmediate(() => {
+      track(inbox.append([event(51)], Date.now()));
+      setImmediate(() => track(inbox.append([event(52)], Date.now())));
+    });
+    const first = track(inbox.append([event(50)], Date.now()));
+    for (let i = 0; i < 5; i++) await turn();
+    expect(held.calls).toBe(1);
+    expect(count('SELECT COUNT(*) FROM queue')).toBe(3);
+    held.release();
+    await turn();
+    expect(first.result).toEqual({ fresh: [event(50)], duplicates: 0 });
+    reader.close();
+  });
+
+  it('does not hold a group open for long, however steadily deliveries arrive', async () => {
+    const { inbox, reader } = setup();
+    const first = track(inbox.append([event(60)], Date.now()));
+    // A delivery every turn, until the first is acknowledged or far past the 2 ms hold.
+    const started = Date.now();
+    let next = 61;
+    while (!first.result && Date.now() - started < 500) {
+      track(inbox.append([event(next++)], Date.now()));
+      await turn();
+    }
+    expect(first.result).toEqual({ fresh: [event(60)], duplicates: 0 });
+    reader.close();
+  });
+
   it('fails every delivery of a group whose commit fails, keeps none of it, and commits the next group', async () => {
     const { inbox, count, reader } = setup();
     // A real failure inside the transaction: SQLite aborts on the poison event's row.
