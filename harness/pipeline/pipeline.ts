@@ -9,6 +9,7 @@ import { LocalStore } from './local-store.js';
 import { type ProcessedBatch, Processor } from './processor.js';
 import { buildReceiver } from './receiver.js';
 import { type Db, type Durability, openDb } from './sqlite.js';
+import { WalSync } from './wal-sync.js';
 
 export interface PipelineOptions {
   readonly scheme: WebhookScheme;
@@ -47,8 +48,15 @@ export interface Pipeline {
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const db = openDb(join(options.dir, 'pipeline.db'), options.durability);
-  const inbox = new Inbox(db);
+  const file = join(options.dir, 'pipeline.db');
+  const durability = options.durability ?? 'power-loss';
+  const db = openDb(file, durability);
+  // The inbox commits through a connection of its own that never waits for the disk inside a
+  // commit: with power-loss durability it fsyncs off the event loop before any 2xx (inbox.ts).
+  const inbox = new Inbox(
+    openDb(file, 'process-crash'),
+    durability === 'power-loss' ? { sync: (inboxDb) => new WalSync(inboxDb) } : {},
+  );
   const store = new LocalStore(db);
   const processor = new Processor(db, store);
   const path = `/webhooks/${options.vendor}`;
@@ -110,6 +118,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     async close() {
       clearInterval(pruneTimer);
       await app.close();
+      await inbox.close();
       await processor.stop();
       db.close();
     },

@@ -29,7 +29,12 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024 });
   // Signatures are computed over the exact bytes sent: keep them, never re-serialise parsed JSON.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const keepBytes = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) =>
+    done(null, body);
+  // Registered by name as well as '*': Fastify caches a named parser per content type, while the
+  // catch-all parses the content-type header afresh on every request.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBytes);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, keepBytes);
   const { metrics, scheme, inbox } = options;
   const vendor = options.vendor ?? options.path.split('/').pop() ?? '';
   const retries = metrics.retries;

@@ -9,7 +9,9 @@ export type Durability = 'power-loss' | 'process-crash';
 /**
  * Opens a SQLite file in WAL mode. `power-loss` fsyncs every commit (synchronous=FULL);
  * `process-crash` leaves the WAL to the OS (synchronous=NORMAL): it survives kill -9, not a
- * power cut, and is several times faster. Group commit makes either affordable.
+ * power cut, and is several times faster. The receiver's inbox opens its own connection with
+ * `process-crash` and, for power-loss durability, fsyncs each group commit itself off the event
+ * loop (wal-sync.ts), so an fsync never stalls the deliveries that arrive meanwhile.
  */
 export function openDb(file: string, durability: Durability = 'power-loss'): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

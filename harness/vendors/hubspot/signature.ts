@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { RawDelivery, SignInput, VerifyResult } from '../types.js';
 import { readHeader, sameSecret } from '../wire.js';
 
@@ -30,12 +30,46 @@ function normaliseV3Uri(url: string): string {
   return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => V3_DECODES[m.toUpperCase()] ?? m);
 }
 
+/** HubSpot's v3 signature of a request, as the x-hubspot-signature-v3 header carries it. */
 export function signV3(secret: string, input: SignInput): string {
-  const hmac = createHmac('sha256', secret);
+  return macV3(secret, input);
+}
+
+/** Base64 HMAC-SHA256 of method, URI, body and timestamp, under a string or a prepared key. */
+function macV3(key: string | KeyObject, input: SignInput): string {
+  const hmac = createHmac('sha256', key);
   hmac.update(`${input.method.toUpperCase()}${normaliseV3Uri(input.url)}`);
+  // The body goes in as the bytes received: no copy, no string conversion.
   hmac.update(input.body);
   hmac.update(String(input.timestamp));
   return hmac.digest('base64');
+}
+
+// A secret's key object, made once: createHmac with a string converts it to bytes on every call.
+// Bounded so a caller cycling through secrets cannot grow it; it holds what the caller holds.
+const KEY_CACHE_SIZE = 16;
+const keyCache = new Map<string, KeyObject>();
+
+function hmacKey(secret: string): KeyObject {
+  let key = keyCache.get(secret);
+  if (key === undefined) {
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Compares a given v3 signature with the expected one in constant time. The expected value is
+ * always 44 base64 characters, public knowledge, so checking the length first leaks nothing;
+ * the given one is compared as UTF-8 bytes, so no other string can pass for it.
+ */
+function sameSignature(given: string, expected: string): boolean {
+  if (given.length !== expected.length) return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'latin1');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function signV2(secret: string, input: SignInput): string {
@@ -85,7 +119,7 @@ export function verifyHubspot(
     if (timestamp - now > options.toleranceMs) return { ok: false, reason: 'future_timestamp' };
     const input = { method: delivery.method, url: delivery.url, body: delivery.body, timestamp };
     for (const secret of options.secrets) {
-      if (secret.length > 0 && sameSecret(v3.value, signV3(secret, input))) return { ok: true };
+      if (secret.length > 0 && sameSignature(v3.value, macV3(hmacKey(secret), input))) return { ok: true };
     }
     return { ok: false, reason: 'bad_signature' };
   }
