@@ -19,13 +19,13 @@ describe('poc mock-vendor --seed-records', () => {
       );
       try {
         const url = /listening on (\S+)/.exec(await waitForLine(mock, /listening on/))?.[1] ?? '';
-        const api = (VENDORS[vendor] ?? VENDORS.hubspot)?.api({
+        const api = getVendor(vendor).api({
           baseUrl: url,
           token: TOKEN,
           webhookSecret: SECRET,
         });
-        const page = await api?.listRecords('contacts', undefined);
-        expect(page?.records.length, vendor).toBeGreaterThan(0);
+        const page = await api.listRecords('contacts', undefined);
+        expect(page.records.length, vendor).toBeGreaterThan(0);
       } finally {
         await stopChild(mock);
         data.remove();
