@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serviceRoot } from './collection.js';
-import { registerDynamicsErrorReplies, sendNoResource } from './error-replies.js';
+import {
+  isJsonBody,
+  registerDynamicsErrorReplies,
+  sendNoResource,
+  sendUnsupportedMediaType,
+} from './error-replies.js';
 import { DATAVERSE_CODES, sendOdataError } from './errors.js';
 import { APPLICATION_USER_ID, type DynamicsMock } from './mock.js';
 import { parseResourcePath } from './odata.js';
@@ -79,6 +84,7 @@ export function registerDynamicsRoutes(app: FastifyInstance, mock: DynamicsMock)
     method: ['GET', 'POST', 'PATCH', 'DELETE'],
     url: `${WEB_API_PREFIX}*`,
     handler: (req: FastifyRequest, reply: FastifyReply) => {
+      if (!isJsonBody(req)) return sendUnsupportedMediaType(req, reply);
       const url = new URL(req.url, 'http://mock');
       // The resource as sent; read decoded once, as the router decoded the path it matched.
       const raw = rawResource(req);
