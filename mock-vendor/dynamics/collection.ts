@@ -144,7 +144,10 @@ export function sendCollection(
   } catch (err) {
     return sendOdataError(reply, 400, DATAVERSE_CODES.badRequest, (err as Error).message);
   }
-  const asked = preferences(req.headers.prefer).maxPageSize;
+  // "Max page size requests larger than 5,000 are ignored" (Learn, page-results): one above the
+  // largest page is as if none was asked, so no Preference-Applied; 0 or no number, too [unverified].
+  const preferred = preferences(req.headers.prefer).maxPageSize;
+  const asked = preferred !== undefined && preferred <= q.maxPageSize ? preferred : undefined;
   // "Don't use $top with the Prefer: odata.maxpagesize request header. If you include both,
   // $top is ignored." (Learn, page-results)
   if (top !== undefined && !(asked && asked > 0)) selected = selected.slice(0, top);

@@ -19,27 +19,30 @@ export function isGuid(value: string): boolean {
   return GUID.test(value);
 }
 
-/** `contacts`, `contacts(<guid>)` or `contacts(emailaddress1='a@b.c')`; undefined if neither. */
+/**
+ * `contacts`, `contacts(<guid>)` or `contacts(emailaddress1='a@b.c')`, as sent (percent-encoded):
+ * decoded once, as the server decodes a URL, then read; undefined if it is none of those.
+ */
 export function parseResourcePath(rawPath: string): ResourcePath | undefined {
-  const m = /^([A-Za-z_][\w]*)(?:\((.*)\))?$/.exec(rawPath);
+  const decoded = safeDecode(rawPath);
+  if (decoded === undefined) return undefined;
+  const m = /^([A-Za-z_][\w]*)(?:\((.*)\))?$/s.exec(decoded);
   if (!m?.[1]) return undefined;
   const entitySet = m[1];
   const inner = m[2];
   if (inner === undefined) return { entitySet };
-  const decoded = safeDecode(inner);
-  if (decoded === undefined) return undefined;
-  if (isGuid(decoded)) return { entitySet, key: { kind: 'id', id: decoded.toLowerCase() } };
+  if (isGuid(inner)) return { entitySet, key: { kind: 'id', id: inner.toLowerCase() } };
   const values: Record<string, string> = {};
   const pair = /\s*([A-Za-z_]\w*)\s*=\s*'((?:[^']|'')*)'\s*(?:,|$)/y;
   let consumed = 0;
   for (;;) {
     pair.lastIndex = consumed;
-    const p = pair.exec(decoded);
+    const p = pair.exec(inner);
     if (!p?.[1]) break;
     values[p[1]] = (p[2] ?? '').replaceAll("''", "'");
     consumed = pair.lastIndex;
   }
-  if (consumed !== decoded.length || Object.keys(values).length === 0) return undefined;
+  if (consumed !== inner.length || Object.keys(values).length === 0) return undefined;
   return { entitySet, key: { kind: 'alternate', values } };
 }
 

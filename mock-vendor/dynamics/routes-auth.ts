@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DATAVERSE_API_PATH } from '../../harness/vendors/dynamics/profile.js';
+import { gatedPath } from '../api-route.js';
+import { TOKEN_ROUTE } from './error-replies.js';
 import { DATAVERSE_CODES, odataError } from './errors.js';
 import { APPLICATION_USER_ID, type DynamicsMock } from './mock.js';
+import { WEB_API_PREFIX } from './web-api-path.js';
 
 interface TokenForm {
   grant_type?: string;
@@ -32,53 +34,50 @@ export function registerTokenEndpoint(app: FastifyInstance, mock: DynamicsMock):
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
-  app.post<{ Params: { tenant: string }; Body: TokenForm }>(
-    '/:tenant/oauth2/v2.0/token',
-    async (req, reply) => {
-      const form = req.body ?? {};
-      if (form.grant_type !== 'client_credentials') {
-        return reply
-          .code(400)
-          .send(
-            entraError(
-              'unsupported_grant_type',
-              'AADSTS70003: The app requested an unsupported grant type.',
-              [70003],
-            ),
-          );
-      }
-      if (!form.client_id || form.client_secret !== mock.credentials.token) {
-        return reply
-          .code(401)
-          .send(
-            entraError(
-              'invalid_client',
-              `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${form.client_id ?? ''}'.`,
-              [7000215],
-            ),
-          );
-      }
-      if (!form.scope?.endsWith('/.default')) {
-        return reply
-          .code(400)
-          .send(
-            entraError(
-              'invalid_scope',
-              `AADSTS1002012: The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-              [1002012],
-            ),
-          );
-      }
-      const token = randomBytes(32).toString('base64url');
-      mock.issuedTokens.set(token, Date.now() + mock.settings.tokenLifetimeS * 1000);
-      return {
-        token_type: 'Bearer',
-        expires_in: mock.settings.tokenLifetimeS,
-        ext_expires_in: mock.settings.tokenLifetimeS,
-        access_token: token,
-      };
-    },
-  );
+  app.post<{ Params: { tenant: string }; Body: TokenForm }>(TOKEN_ROUTE, async (req, reply) => {
+    const form = req.body ?? {};
+    if (form.grant_type !== 'client_credentials') {
+      return reply
+        .code(400)
+        .send(
+          entraError(
+            'unsupported_grant_type',
+            'AADSTS70003: The app requested an unsupported grant type.',
+            [70003],
+          ),
+        );
+    }
+    if (!form.client_id || form.client_secret !== mock.credentials.token) {
+      return reply
+        .code(401)
+        .send(
+          entraError(
+            'invalid_client',
+            `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${form.client_id ?? ''}'.`,
+            [7000215],
+          ),
+        );
+    }
+    if (!form.scope?.endsWith('/.default')) {
+      return reply
+        .code(400)
+        .send(
+          entraError(
+            'invalid_scope',
+            `AADSTS1002012: The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+            [1002012],
+          ),
+        );
+    }
+    const token = randomBytes(32).toString('base64url');
+    mock.issuedTokens.set(token, Date.now() + mock.settings.tokenLifetimeS * 1000);
+    return {
+      token_type: 'Bearer',
+      expires_in: mock.settings.tokenLifetimeS,
+      ext_expires_in: mock.settings.tokenLifetimeS,
+      access_token: token,
+    };
+  });
 }
 
 function bearerOf(req: FastifyRequest): string | undefined {
@@ -101,7 +100,8 @@ export function registerWebApiGuards(app: FastifyInstance, mock: DynamicsMock): 
   const admitted = new WeakMap<FastifyRequest, number>();
   const { settings } = mock;
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith(`${DATAVERSE_API_PATH}/`)) return;
+    // Decided on the route the router matched, never the raw URL (mock-vendor/api-route.ts).
+    if (!gatedPath(req).startsWith(WEB_API_PREFIX)) return;
     mock.truth.apiRequests++;
     const now = Date.now();
     if (!authorised(mock, bearerOf(req), now)) {

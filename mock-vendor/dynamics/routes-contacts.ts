@@ -57,7 +57,14 @@ function columnsOf(body: unknown): Record<string, string> | Error {
     }
     if (v === null || v === undefined) continue;
     if (typeof v === 'object') return new Error(`The value of property '${k}' must be a primitive.`);
-    out[k] = String(v);
+    // Every contact column the mock has is Edm.String; OData's reader converts no number or
+    // boolean into one [unverified wording], where the mock used to store String(v).
+    if (typeof v !== 'string') {
+      return new Error(
+        `Cannot convert a primitive value to the expected type 'Edm.String' for property '${k}'.`,
+      );
+    }
+    out[k] = v;
   }
   return out;
 }

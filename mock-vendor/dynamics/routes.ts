@@ -1,13 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DATAVERSE_API_PATH } from '../../harness/vendors/dynamics/profile.js';
 import { serviceRoot } from './collection.js';
-import { DATAVERSE_CODES, odataError, sendOdataError } from './errors.js';
+import {
+  isJsonBody,
+  registerDynamicsErrorReplies,
+  sendNoResource,
+  sendUnsupportedMediaType,
+} from './error-replies.js';
+import { DATAVERSE_CODES, sendOdataError } from './errors.js';
 import { APPLICATION_USER_ID, type DynamicsMock } from './mock.js';
 import { parseResourcePath } from './odata.js';
 import { privilegeDenied, privilegeId } from './privileges.js';
 import { registerTokenEndpoint, registerWebApiGuards } from './routes-auth.js';
 import { type DataRequest, handleContacts } from './routes-contacts.js';
 import { handleCatalog, handleServiceEndpoints, handleSteps } from './routes-registrations.js';
+import { rawResource, WEB_API_PREFIX } from './web-api-path.js';
 
 const HANDLERS: Readonly<Record<string, (d: DataRequest, mock: DynamicsMock) => FastifyReply>> = {
   contacts: handleContacts,
@@ -17,11 +23,18 @@ const HANDLERS: Readonly<Record<string, (d: DataRequest, mock: DynamicsMock) => 
   sdkmessagefilters: handleCatalog,
 };
 
+function decodedOnce(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** The WhoAmI function: who the token belongs to, the usual first call of a client. */
 function whoAmI(req: FastifyRequest, reply: FastifyReply, mock: DynamicsMock) {
-  if (req.method !== 'GET') {
-    return sendOdataError(reply, 405, DATAVERSE_CODES.badRequest, 'WhoAmI is a function: use GET.');
-  }
+  // A function answers GET only; another method matches no route (Learn shows POST WhoAmI -> 404).
+  if (req.method !== 'GET') return sendNoResource(req, reply);
   return reply.send({
     '@odata.context': `${serviceRoot(req)}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
     BusinessUnitId: mock.settings.organizationId,
@@ -63,33 +76,26 @@ function userPrivileges(req: FastifyRequest, reply: FastifyReply, mock: Dynamics
  * parses the segment itself.
  */
 export function registerDynamicsRoutes(app: FastifyInstance, mock: DynamicsMock): void {
+  registerDynamicsErrorReplies(app);
   registerTokenEndpoint(app, mock);
   registerWebApiGuards(app, mock);
 
-  // Bodies Fastify cannot parse still get Dataverse's error shape, under the Web API only.
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (req.url.startsWith(`${DATAVERSE_API_PATH}/`)) {
-      const code = status === 500 ? DATAVERSE_CODES.server : DATAVERSE_CODES.badRequest;
-      return reply.code(status).send(odataError(code, err.message));
-    }
-    return reply.code(status).send({ error: err.message });
-  });
-
-  const prefix = `${DATAVERSE_API_PATH}/`;
   app.route({
     method: ['GET', 'POST', 'PATCH', 'DELETE'],
-    url: `${prefix}*`,
+    url: `${WEB_API_PREFIX}*`,
     handler: (req: FastifyRequest, reply: FastifyReply) => {
+      if (!isJsonBody(req)) return sendUnsupportedMediaType(req, reply);
       const url = new URL(req.url, 'http://mock');
-      const raw = url.pathname.slice(prefix.length);
-      if (raw === 'WhoAmI' || raw === 'WhoAmI()') return whoAmI(req, reply, mock);
-      const self = USER_PRIVILEGES.exec(raw);
+      // The resource as sent; read decoded once, as the router decoded the path it matched.
+      const raw = rawResource(req);
+      const resource = decodedOnce(raw);
+      if (resource === 'WhoAmI' || resource === 'WhoAmI()') return whoAmI(req, reply, mock);
+      const self = USER_PRIVILEGES.exec(resource);
       if (self?.[1]) return userPrivileges(req, reply, mock, self[1]);
       const path = parseResourcePath(raw);
       const handler = path ? HANDLERS[path.entitySet] : undefined;
       if (!path || !handler) {
-        const segment = raw.split('(')[0] ?? raw;
+        const segment = resource.split('(')[0] ?? resource;
         return sendOdataError(
           reply,
           404,

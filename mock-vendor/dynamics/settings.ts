@@ -27,7 +27,7 @@ export interface DynamicsMockSettings {
   rateLimit?: LimiterSpec;
   /** What the application user's security roles grant (`prvReadContact`...); default all. */
   privileges: readonly string[];
-  /** Dataverse's default and largest page (odata.maxpagesize above it is capped). */
+  /** Dataverse's default and largest page (an odata.maxpagesize above it is ignored). */
   maxPageSize: number;
   /** ExpireChangeTrackingInDays, in ms: how long a delta token stays usable. */
   changeTrackingRetentionMs: number;

@@ -50,6 +50,24 @@ function parseList(raw: unknown, field: string): ListItem[] | string {
   return items;
 }
 
+/**
+ * Field types whose value is one scalar (the SDK's CreateFieldRequest field_type table); set,
+ * monetary, address and the ranges take structured values.
+ */
+const SCALAR_FIELD_TYPES: ReadonlySet<string> = new Set([
+  'varchar',
+  'varchar_auto',
+  'text',
+  'double',
+  'phone',
+  'date',
+  'time',
+  'enum',
+  'org',
+  'people',
+  'user',
+]);
+
 /** The flat properties a POST/PATCH body sets, or the validation message to answer 400 with. */
 export function propsFromWriteBody(
   body: Record<string, unknown>,
@@ -82,7 +100,12 @@ export function propsFromWriteBody(
       return 'custom_fields must be an object keyed by field key';
     }
     for (const [key, value] of Object.entries(custom as Record<string, unknown>)) {
-      if (!fields.custom(key)) return `custom_fields.${key}: no such person field`;
+      const field = fields.custom(key);
+      if (!field) return `custom_fields.${key}: no such person field`;
+      // Text, number, date and reference fields hold one value; String() made "[object Object]".
+      if (typeof value === 'object' && value !== null && SCALAR_FIELD_TYPES.has(field.field_type)) {
+        return `custom_fields.${key} must be one ${field.field_type} value, not an object or array`;
+      }
       props[key] = value === null || value === undefined ? '' : String(value);
     }
   }

@@ -31,6 +31,8 @@ interface SearchQuery {
 type IdParams = { id: string };
 type Position = [key: number, id: number];
 
+const NOT_AN_OBJECT = 'body must be a JSON object';
+
 const toSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 // Times sort as Pipedrive shows them, to the second (v2Time), with the id breaking ties: rows
@@ -46,15 +48,21 @@ function encodeCursor(position: Position): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
+/** A cursor this mock issued: two whole numbers, neither negative; undefined for anything else. */
 function decodeCursor(cursor: string): Position | undefined {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(value) && value.length === 2 && value.every(Number.isFinite)
-      ? (value as Position)
-      : undefined;
+    const whole = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+    return Array.isArray(value) && value.length === 2 && value.every(whole) ? (value as Position) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The JSON object a write carries, or undefined when the body is another JSON value. */
+function objectBody(body: unknown): Record<string, unknown> | undefined {
+  if (body === undefined || body === null) return {};
+  return typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }
 
 function bad(reply: FastifyReply, message: string) {
@@ -146,7 +154,9 @@ export function registerPersonRoutes(app: FastifyInstance, mock: PipedriveMock):
       });
     }
     if (orgId !== undefined) found = found.filter((r) => orgIdOf(r) === orgId);
-    const start = q.cursor === undefined ? 0 : (decodeCursor(q.cursor)?.[1] ?? 0);
+    const at = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !at) return bad(reply, 'cursor is not valid');
+    const start = at?.[1] ?? 0;
     const page = found.slice(start, start + limit);
     const more = found.length > start + limit;
     return {
@@ -162,24 +172,25 @@ export function registerPersonRoutes(app: FastifyInstance, mock: PipedriveMock):
     return { success: true, data: person(record) };
   });
 
-  app.post<{ Body: Record<string, unknown> | null }>('/api/v2/persons', async (req, reply) => {
-    const body = req.body ?? {};
+  // A body that is not a JSON object fails Pipedrive's schema like any other field [unverified wording].
+  app.post<{ Body: unknown }>('/api/v2/persons', async (req, reply) => {
+    const body = objectBody(req.body);
+    if (!body) return bad(reply, NOT_AN_OBJECT);
     if (typeof body.name !== 'string' || body.name.trim().length === 0) return bad(reply, 'name is required');
     const props = propsFromWriteBody(body, mock.fields);
     if (typeof props === 'string') return bad(reply, props);
     return { success: true, data: person(mock.create(props, 'api', Date.now())) };
   });
 
-  app.patch<{ Params: IdParams; Body: Record<string, unknown> | null }>(
-    '/api/v2/persons/:id',
-    async (req, reply) => {
-      const record = find(req.params.id);
-      if (!record) return notFound(reply);
-      const props = propsFromWriteBody(req.body ?? {}, mock.fields);
-      if (typeof props === 'string') return bad(reply, props);
-      return { success: true, data: person(mock.update(record, props, 'api', Date.now())) };
-    },
-  );
+  app.patch<{ Params: IdParams; Body: unknown }>('/api/v2/persons/:id', async (req, reply) => {
+    const record = find(req.params.id);
+    if (!record) return notFound(reply);
+    const body = objectBody(req.body);
+    if (!body) return bad(reply, NOT_AN_OBJECT);
+    const props = propsFromWriteBody(body, mock.fields);
+    if (typeof props === 'string') return bad(reply, props);
+    return { success: true, data: person(mock.update(record, props, 'api', Date.now())) };
+  });
 
   app.delete<{ Params: IdParams }>('/api/v2/persons/:id', async (req, reply) => {
     const record = find(req.params.id);

@@ -23,6 +23,37 @@ const OBJECTS = [
   '*',
 ];
 
+/** The field types Pipedrive has (pipedrive SDK 33, v1 CreateFieldRequest `field_type`). */
+const FIELD_TYPES = [
+  'address',
+  'date',
+  'daterange',
+  'double',
+  'enum',
+  'monetary',
+  'org',
+  'people',
+  'phone',
+  'set',
+  'text',
+  'time',
+  'timerange',
+  'user',
+  'varchar',
+  'varchar_auto',
+  'visible_to',
+] as const;
+
+// "The maximum limit value is 500" (pipedrive.readme.io, core-api-concepts-pagination).
+const V1_MAX_LIMIT = 500;
+
+/** A query value as a whole number of at least `min`; undefined when absent or anything else. */
+function wholeNumber(raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n >= min ? n : undefined;
+}
+
 interface WebhookBody {
   subscription_url?: unknown;
   event_action?: unknown;
@@ -71,8 +102,10 @@ function optionalString(value: unknown): string | null {
 /** v1 endpoints poc needs: personFields (custom field hash keys) and webhooks. */
 export function registerV1Routes(app: FastifyInstance, mock: PipedriveMock): void {
   app.get<{ Querystring: { start?: string; limit?: string } }>('/v1/personFields', async (req) => {
-    const start = Math.max(0, Number(req.query.start ?? 0) || 0);
-    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    // v1 offset paging: a limit above 500 serves 500 (the documented maximum); a start or limit
+    // that is not a whole number is taken as its default [unverified: Pipedrive's answer to those].
+    const start = wholeNumber(req.query.start, 0) ?? 0;
+    const limit = Math.min(V1_MAX_LIMIT, wholeNumber(req.query.limit, 1) ?? 100);
     const all = mock.fields.all();
     const page = all.slice(start, start + limit);
     const more = all.length > start + limit;
@@ -99,6 +132,9 @@ export function registerV1Routes(app: FastifyInstance, mock: PipedriveMock): voi
         return reply.code(400).send(pipedriveError('Field name is required'));
       }
       if (typeof type !== 'string') return reply.code(400).send(pipedriveError('Field type is required'));
+      if (!(FIELD_TYPES as readonly string[]).includes(type)) {
+        return reply.code(400).send(pipedriveError(`field_type must be one of ${FIELD_TYPES.join(', ')}`));
+      }
       // Adding a field is a permission of the user's permission set (wording unverified).
       if (!userPermissions(mock.settings.userPermissions).can_add_custom_fields) {
         return reply.code(403).send(pipedriveError('You do not have permission to add custom fields'));

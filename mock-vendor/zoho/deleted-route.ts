@@ -3,6 +3,7 @@ import { ZOHO_FACTS } from '../../harness/vendors/zoho/profile.js';
 import { zohoDateTime } from '../../harness/vendors/zoho/wire.js';
 import { zohoError } from './errors.js';
 import { type Tombstone, type ZohoMock, zohoSecond } from './mock.js';
+import { isPaging, readPaging } from './paging.js';
 import { type ModuleParams, resolveModule, SYSTEM_USER } from './wire.js';
 
 type DeletedType = 'all' | 'recycle' | 'permanent';
@@ -40,8 +41,9 @@ export function registerDeletedRoute(crm: FastifyInstance, mock: ZohoMock): void
         .code(400)
         .send(zohoError('INVALID_DATA', 'invalid If-Modified-Since header', { header: 'If-Modified-Since' }));
     const max = mock.settings.listPerPageMax;
-    const perPage = Math.min(max, Number(q.per_page ?? max) || max);
-    const page = Math.max(1, Number(q.page ?? 1) || 1);
+    const paging = readPaging(q, max);
+    if (!isPaging(paging)) return reply.code(400).send(paging);
+    const { page, perPage } = paging;
     const now = Date.now();
 
     const matching = (mock.tombstones.get(module.apiName) ?? [])

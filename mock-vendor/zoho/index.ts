@@ -2,6 +2,7 @@ import type { ZohoOperation } from '../../harness/vendors/zoho/fields.js';
 import { toZohoFields } from '../../harness/vendors/zoho/fields.js';
 import type { CanonicalInput, VendorEmulation } from '../emulation.js';
 import { registerCoqlRoute } from './coql-route.js';
+import { registerZohoErrorReplies } from './error-replies.js';
 import { ZOHO_FAULTS } from './errors.js';
 import { registerFieldRoutes } from './fields-routes.js';
 import { registerGuard } from './guard.js';
@@ -24,6 +25,7 @@ export const zohoEmulation: VendorEmulation = {
       ...overrides,
     };
     const mock = new ZohoMock(settings, options.token, options.faults, options.timeScale, options.truth);
+    registerZohoErrorReplies(app);
     // The mock's routes live in their own scope so Zoho's auth and limits never touch /__admin.
     app.register(
       async (crm) => {

@@ -3,6 +3,7 @@ import { zohoDateTime } from '../../harness/vendors/zoho/wire.js';
 import type { MockRecord } from '../records.js';
 import { zohoError } from './errors.js';
 import { type ZohoMock, zohoSecond } from './mock.js';
+import { isPaging, readPaging } from './paging.js';
 import { resolveModule, toZohoRecord } from './wire.js';
 
 interface ListQuery {
@@ -107,14 +108,19 @@ export function registerListRoute(crm: FastifyInstance, mock: ZohoMock): void {
     // descending (Kaizen #29, "Parameters in Zoho CRM APIs").
     let sortBy: SortBy = q.sort_by ?? 'id';
     let order: SortOrder = q.sort_order ?? (q.sort_by === undefined ? 'asc' : 'desc');
-    let perPage = Math.min(max, Number(q.per_page ?? max) || max);
+    const paging = readPaging(q, max);
+    if (!isPaging(paging)) return reply.code(400).send(paging);
+    let perPage = paging.perPage;
     let after: { key: number; id: number } | undefined;
     let skip = 0;
     let page = 1;
     let modifiedSince = since;
     if (q.page_token) {
       const token = decodeToken(q.page_token);
-      if (!token || token.expiresAt < now)
+      // A token carries its page size: one the mock did not issue could ask past the maximum.
+      const sized =
+        token && Number.isSafeInteger(token.perPage) && token.perPage >= 1 && token.perPage <= max;
+      if (!token || !sized || token.expiresAt < now)
         return reply
           .code(400)
           .send(
@@ -123,7 +129,7 @@ export function registerListRoute(crm: FastifyInstance, mock: ZohoMock): void {
       ({ sortBy, order, perPage, since: modifiedSince } = token);
       after = { key: token.key, id: token.id };
     } else {
-      page = Math.max(1, Number(q.page ?? 1) || 1);
+      page = paging.page;
       skip = (page - 1) * perPage;
       if (skip + perPage > mock.settings.pageParamRecordLimit) {
         return reply.code(400).send(

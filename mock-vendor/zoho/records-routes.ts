@@ -7,6 +7,7 @@ import { registerListRoute } from './list-route.js';
 import { stringFields, type WriteOutcome, type ZohoMock } from './mock.js';
 import type { ModuleRules } from './modules.js';
 import type { RecordChange } from './notifications.js';
+import { recordProblem } from './record-input.js';
 import { baseUrlOf, type ModuleParams, resolveModule, SYSTEM_USER, toZohoRecord } from './wire.js';
 
 type WriteBody = { data?: unknown; duplicate_check_fields?: unknown; trigger?: unknown } | undefined;
@@ -47,6 +48,10 @@ function validateData(
   max: number,
 ): { data: unknown[] } | { error: ReturnType<typeof zohoError> } {
   const data = body?.data;
+  if (data !== undefined && data !== null && !Array.isArray(data))
+    return {
+      error: zohoError('INVALID_DATA', 'invalid data', { expected_data_type: 'jsonarray', api_name: 'data' }),
+    };
   if (!Array.isArray(data) || data.length === 0)
     return { error: zohoError('MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'data' }) };
   if (data.length > max)
@@ -92,8 +97,10 @@ export function registerRecordRoutes(crm: FastifyInstance, mock: ZohoMock): void
       if ('error' in valid) return reply.code(400).send(valid.error);
       const duplicateField = duplicateCheckField(req.body, module);
       const now = Date.now();
-      const outcomes = valid.data.map((item, i) =>
-        mock.write({ ...module, duplicateCheck: duplicateField }, stringFields(item), mode, i, now),
+      const outcomes = valid.data.map(
+        (item, i) =>
+          recordProblem(item, i, module.apiName) ??
+          mock.write({ ...module, duplicateCheck: duplicateField }, stringFields(item), mode, i, now),
       );
       mock.notifyWrites(module, baseUrlOf(req), changesOf(outcomes), now);
       const data = outcomes.map((o) => resultEntry(o, mode === 'upsert', duplicateField));
@@ -112,6 +119,8 @@ export function registerRecordRoutes(crm: FastifyInstance, mock: ZohoMock): void
     if ('error' in valid) return reply.code(400).send(valid.error);
     const now = Date.now();
     const outcomes: WriteOutcome[] = valid.data.map((item, i) => {
+      const problem = recordProblem(item, i, module.apiName);
+      if (problem) return problem;
       const id = req.params.id ?? String((item as { id?: unknown } | null)?.id ?? '');
       const record = mock.store(module).get(id);
       if (!record) {

@@ -5,7 +5,7 @@ import { NO_FAULTS } from '../../mock-vendor/faults.js';
 import { buildMockVendor } from '../../mock-vendor/server.js';
 import { collectGarbage, memory } from './memory.js';
 import { buildRequest, type MockApiRequest, type RequestMix } from './mock-api-requests.js';
-import { MOCK_API_TARGETS } from './mock-api-targets.js';
+import { ALL_MOCK_API_TARGETS, MOCK_API_TARGETS, OTHER_MOCK_API_TARGETS } from './mock-api-targets.js';
 import { rngFor } from './prng.js';
 
 /**
@@ -151,10 +151,10 @@ async function startSink(reply: string) {
 
 /** Fuzzes one emulation's API; resolves with what was seen. */
 export async function fuzzMockApi(options: MockApiFuzzOptions): Promise<MockApiFuzzReport> {
-  const target = MOCK_API_TARGETS[options.vendor];
+  const target = ALL_MOCK_API_TARGETS[options.vendor];
   if (!target) {
     throw new Error(
-      `fuzz: no mock-API target "${options.vendor}"; known: ${Object.keys(MOCK_API_TARGETS).join(', ')}`,
+      `fuzz: no mock-API target "${options.vendor}"; known: ${Object.keys(ALL_MOCK_API_TARGETS).join(', ')}`,
     );
   }
   const sink = await startSink(target.sinkReply ?? '');
@@ -176,7 +176,7 @@ export async function fuzzMockApi(options: MockApiFuzzOptions): Promise<MockApiF
   options.plant?.(mock.app);
   const origin = await mock.app.listen({ port: 0, host: '127.0.0.1' });
   const http = sender(origin, options.concurrency);
-  const others = Object.values(MOCK_API_TARGETS).flatMap((t) =>
+  const others = Object.values(ALL_MOCK_API_TARGETS).flatMap((t) =>
     t.routes.map((r) => r.path.replace(/\{\w+\}/g, 'x')),
   );
   const maxSamples = options.maxSamples ?? 20;
@@ -299,5 +299,8 @@ export async function fuzzMockApi(options: MockApiFuzzOptions): Promise<MockApiF
   };
 }
 
-/** The vendors the mock-API fuzzer knows. */
+/** The vendors of the mock-API fuzzer's first slice. */
 export const MOCK_API_VENDORS: readonly string[] = Object.keys(MOCK_API_TARGETS);
+
+/** The vendors of its second slice: Dataverse, Pipedrive and Zoho. */
+export const OTHER_MOCK_API_VENDORS: readonly string[] = Object.keys(OTHER_MOCK_API_TARGETS);
