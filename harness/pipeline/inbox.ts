@@ -19,6 +19,8 @@ interface Committed {
   readonly queued: number;
   readonly rows: number;
   readonly results: AppendResult[];
+  /** The highest queue row id the group wrote; 0 when it queued nothing. */
+  readonly lastId: number;
 }
 
 /** The longest a ready group is kept open for deliveries still arriving, in ms. */
@@ -73,6 +75,12 @@ export class Inbox {
   /** Called after each commit with the number of newly queued events. */
   onCommit: ((queued: number) => void) | undefined;
   /**
+   * The highest queue row id whose delivery was acknowledged: the processor takes no row past
+   * it, so nothing is applied (or traced as processed) before it is durable and its receipt is
+   * traced. A group whose commit or sync failed is never acknowledged, so never applied.
+   */
+  acknowledgedUpTo: number;
+  /**
    * Rows waiting in the queue, kept in memory (counted once at start) so a /metrics scrape
    * never scans a large backlog on the receiver's thread.
    */
@@ -95,20 +103,23 @@ export class Inbox {
     this.enqueue = db.prepare('INSERT INTO queue (received_at, events) VALUES (?, ?)');
     this.prune = db.prepare('DELETE FROM dedupe WHERE seen_at < ?');
     this.depth = db.prepare('SELECT COUNT(*) AS n FROM queue').pluck().get() as number;
+    // Rows left by an earlier process are as durable as they will ever be: all may be taken.
+    this.acknowledgedUpTo = db.prepare('SELECT COALESCE(MAX(id), 0) FROM queue').pluck().get() as number;
     this.commit = db.transaction((batch: Waiting[]): Committed => {
       let queued = 0;
       let rows = 0;
+      let lastId = 0;
       const results: AppendResult[] = [];
       for (const w of batch) {
         const fresh = this.markFresh(w.events, w.receivedAt);
         if (fresh.length > 0) {
-          this.enqueue.run(w.receivedAt, JSON.stringify(fresh));
+          lastId = Number(this.enqueue.run(w.receivedAt, JSON.stringify(fresh)).lastInsertRowid);
           rows++;
         }
         queued += fresh.length;
         results.push({ fresh, duplicates: w.events.length - fresh.length });
       }
-      return { queued, rows, results };
+      return { queued, rows, results, lastId };
     });
     // After the schema: the connection has written, so its WAL file exists.
     this.commitSync = options.sync?.(db);
@@ -204,11 +215,10 @@ export class Inbox {
       return;
     }
     const { results } = committed;
-    // Counted at commit, not at acknowledgement: the processor may take the rows before then.
+    // Counted at commit, not at acknowledgement: the rows are in the queue from then on.
     this.depth += committed.rows;
-    if (committed.queued > 0) this.onCommit?.(committed.queued);
     if (!this.commitSync) {
-      acknowledge(batch, results);
+      this.acknowledge(batch, committed);
       this.settled();
       return;
     }
@@ -219,12 +229,18 @@ export class Inbox {
         this.syncFailure ??= err;
         for (const w of batch) w.reject(err);
       } else {
-        acknowledge(batch, results);
+        this.acknowledge(batch, committed);
       }
       // Everything that arrived during the sync: one transaction, one more sync.
       if (this.waiting.length > 0) this.scheduleFlush();
       else this.settled();
     });
+  }
+
+  private acknowledge(batch: readonly Waiting[], committed: Committed): void {
+    if (committed.lastId > this.acknowledgedUpTo) this.acknowledgedUpTo = committed.lastId;
+    acknowledge(batch, committed.results);
+    if (committed.queued > 0) this.onCommit?.(committed.queued);
   }
 
   private settled(): void {
@@ -235,6 +251,11 @@ export class Inbox {
   }
 }
 
+/**
+ * Resolved before the processor is woken: the receivers' continuations are queued first, so a
+ * receipt is always traced before its event is processed (the process span's parent is the
+ * receipt's origin) — and, with a WAL sync, the processor hears of rows only once they are durable.
+ */
 function acknowledge(batch: readonly Waiting[], results: readonly AppendResult[]): void {
   for (const [i, w] of batch.entries()) w.resolve(results[i] ?? { fresh: [], duplicates: 0 });
 }

@@ -58,7 +58,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     durability === 'power-loss' ? { sync: (inboxDb) => new WalSync(inboxDb) } : {},
   );
   const store = new LocalStore(db);
-  const processor = new Processor(db, store);
+  const processor = new Processor(db, store, undefined, () => inbox.acknowledgedUpTo);
   const path = `/webhooks/${options.vendor}`;
   const events = new EventEmitter<PipelineEvents>();
   let down = false;

@@ -40,6 +40,8 @@ export class Processor {
     db: Db,
     private readonly store: LocalStore,
     private readonly batchRows = 200,
+    /** The highest queue row it may take: the inbox's acknowledged rows (inbox.ts). All when absent. */
+    private readonly takeUpTo: () => number = () => Number.MAX_SAFE_INTEGER,
   ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS dead_letter (
@@ -50,13 +52,13 @@ export class Processor {
         dead_at INTEGER NOT NULL
       );
     `);
-    this.take = db.prepare('SELECT id, received_at, events FROM queue ORDER BY id LIMIT ?');
+    this.take = db.prepare('SELECT id, received_at, events FROM queue WHERE id <= ? ORDER BY id LIMIT ?');
     this.remove = db.prepare('DELETE FROM queue WHERE id = ?');
     this.deadLetter = db.prepare(
       'INSERT INTO dead_letter (event_key, reason, event, dead_at) VALUES (?, ?, ?, ?)',
     );
     this.step = db.transaction((now: number): ProcessedBatch | undefined => {
-      const rows = this.take.all(this.batchRows) as QueueRow[];
+      const rows = this.take.all(this.takeUpTo(), this.batchRows) as QueueRow[];
       if (rows.length === 0) return undefined;
       const applied: VendorEvent[] = [];
       const receivedAt: number[] = [];

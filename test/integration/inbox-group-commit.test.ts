@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppendResult, type CommitSync, Inbox } from '../../harness/pipeline/inbox.js';
+import { LocalStore } from '../../harness/pipeline/local-store.js';
+import { Processor } from '../../harness/pipeline/processor.js';
 import { type Db, openDb } from '../../harness/pipeline/sqlite.js';
 import { WalSync } from '../../harness/pipeline/wal-sync.js';
 import type { VendorEvent } from '../../harness/vendors/types.js';
@@ -223,5 +225,23 @@ describe('inbox group commit', () => {
     const after = openDb(file, 'process-crash');
     expect(after.prepare('SELECT COUNT(*) FROM queue').pluck().get()).toBe(2);
     after.close();
+  });
+
+  it('the processor takes no row before its delivery is acknowledged (durable, receipt traced)', async () => {
+    const held = new HeldSync();
+    const { inbox, file, reader } = setup(() => held);
+    const db = openDb(file, 'process-crash');
+    const processor = new Processor(db, new LocalStore(db), 200, () => inbox.acknowledgedUpTo);
+    const a = track(inbox.append([event(20)], Date.now()));
+    await turn();
+    // Committed and visible to the processor's connection, but its sync has not called back.
+    expect(reader.prepare('SELECT COUNT(*) FROM queue').pluck().get()).toBe(1);
+    expect(processor.drainOnce()).toBeUndefined();
+    held.release();
+    await turn();
+    expect(a.result).toEqual({ fresh: [event(20)], duplicates: 0 });
+    expect(processor.drainOnce()?.applied).toEqual([event(20)]);
+    db.close();
+    reader.close();
   });
 });
