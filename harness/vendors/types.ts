@@ -249,7 +249,22 @@ export interface VendorEvent {
 }
 
 export class MalformedDeliveryError extends Error {
-  override readonly name = 'MalformedDeliveryError';
+  override readonly name: string = 'MalformedDeliveryError';
+}
+
+/**
+ * Thrown by a parser when one delivery carries more events than the vendor ever puts in one
+ * (`profile.webhooks.batchMax`); the receiver answers 413. `limit` is that maximum.
+ */
+export class TooManyEventsError extends MalformedDeliveryError {
+  override readonly name: string = 'TooManyEventsError';
+
+  constructor(
+    message: string,
+    readonly limit: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface SignInput {
