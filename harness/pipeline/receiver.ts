@@ -8,6 +8,7 @@ import {
   type VendorEvent,
   type WebhookScheme,
 } from '../vendors/types.js';
+import { guardDelivery } from './delivery-guard.js';
 import type { Inbox } from './inbox.js';
 import { refusalForError, refuse } from './refusal.js';
 
@@ -30,9 +31,10 @@ export interface ReceiverOptions {
 /**
  * The reference webhook receiver: verify the signature over the raw bytes, parse, dedupe and
  * enqueue durably, then answer 200. Every refusal is counted (status and reason) and answered
- * `{error, reason}`: 413 for a body over the limit or more events than the vendor puts in one
- * delivery, 401 for a failed signature, 400 for a body that is not UTF-8 or not well formed, 503
- * when the queue cannot commit (the vendor retries). Never throws to Fastify.
+ * `{error, reason}`: 415 for a content type the vendor never sends, 413 for a body over the limit
+ * or more events than the vendor puts in one delivery, 401 for a failed signature, 400 for a body
+ * that is not UTF-8 or not well formed, 503 when the queue cannot commit (the vendor retries).
+ * Never throws to Fastify.
  */
 export function buildReceiver(options: ReceiverOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? 5 * 1024 * 1024;
@@ -43,7 +45,8 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     done(null, body);
   // Registered by name as well as '*': Fastify caches a named parser per content type, while the
   // catch-all parses the content-type header afresh on every request.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBytes);
+  for (const type of options.scheme.contentTypes)
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, keepBytes);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, keepBytes);
   const { metrics, scheme, inbox } = options;
   const vendor = options.vendor ?? options.path.split('/').pop() ?? '';
@@ -58,7 +61,15 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
       .send({ error: refusal.error, reason: refusal.detail ?? refusal.reason });
   });
 
-  app.post(options.path, async (req, reply) => {
+  const onRequest = guardDelivery({
+    path: options.path,
+    contentTypes: scheme.contentTypes,
+    vendor,
+    bodyLimit,
+    metrics,
+  });
+
+  app.post(options.path, { onRequest }, async (req, reply) => {
     if (options.isDown?.()) {
       metrics.requests.inc({ status: '503', reason: 'down' });
       return reply.code(503).header('retry-after', '60').send({ error: 'receiver down, retry later' });

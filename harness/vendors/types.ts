@@ -291,6 +291,11 @@ export interface SchemeSecurity {
 
 export interface WebhookScheme {
   readonly security: SchemeSecurity;
+  /**
+   * The media types the vendor sends deliveries as (lower case, no parameters). The receiver
+   * answers 415 to any other, and to a charset other than UTF-8.
+   */
+  readonly contentTypes: readonly string[];
   /** Checks authenticity over the raw body; never throws on hostile input. */
   verify(delivery: RawDelivery, now: number): VerifyResult;
   /** Parses a verified body into events; throws MalformedDeliveryError naming what is wrong. */

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BATCHING_VENDORS, bodyWithEvents, INVALID_UTF8, insertInValue } from '../fuzz/hostile-bodies.js';
+import {
+  BATCHING_VENDORS,
+  bodyWithEvents,
+  foreignContentTypes,
+  INVALID_UTF8,
+  insertInValue,
+  ownContentTypeSpellings,
+} from '../fuzz/hostile-bodies.js';
 import { createRng } from '../fuzz/prng.js';
 import { FUZZ_TARGETS, type FuzzTarget } from '../fuzz/targets.js';
 import { counterValue, type PostAnswer, postRaw, vendorHeaders } from '../helpers/receiver-client.js';
@@ -97,6 +104,44 @@ describe('receiver: more events than the vendor puts in one delivery', () => {
   });
 });
 
+describe('receiver: content types', () => {
+  it.each(VENDORS)(
+    '%s: a content type the vendor never sends gets 415, unread; its own gets 200 however spelt',
+    async (vendor) => {
+      const t = target(vendor);
+      const r = await start(vendor);
+      const rng = createRng(3);
+      const foreign = foreignContentTypes(t);
+      for (const [i, type] of foreign.entries()) {
+        const body = t.body(rng, 100 + i, t.secret);
+        const headers = vendorHeaders(t, `${r.address}${r.pipeline.path}`, body);
+        if (type === undefined) delete headers['content-type'];
+        else headers['content-type'] = type;
+        expectRefusal(await postRaw(r.address, r.pipeline.path, headers, body), 415, /UTF-8/);
+      }
+      // Answered with the body still to come: the receiver did not wait to read it.
+      const body = t.body(rng, 200, t.secret);
+      const headers = {
+        ...vendorHeaders(t, `${r.address}${r.pipeline.path}`, body),
+        'content-type': 'text/plain',
+      };
+      expectRefusal(await postRaw(r.address, r.pipeline.path, headers, body, { withholdBody: true }), 415);
+      expect(stored(r)).toEqual({ keys: 0, rows: 0 });
+      for (const [i, type] of ownContentTypeSpellings(t).entries()) {
+        const own = t.body(rng, 300 + i, t.secret);
+        const ok = await postRaw(
+          r.address,
+          r.pipeline.path,
+          { ...vendorHeaders(t, `${r.address}${r.pipeline.path}`, own), 'content-type': type },
+          own,
+        );
+        expect(ok.status, `${type}: ${ok.text}`).toBe(200);
+      }
+      expect(await requestsCounted(r, 415, 'unsupported_media_type')).toBe(foreign.length + 1);
+    },
+  );
+});
+
 describe('receiver: bodies that are not UTF-8', () => {
   it.each(VENDORS)('%s: refused 400 once verified, 401 when not; never stored', async (vendor) => {
     const t = target(vendor);
@@ -130,7 +175,7 @@ describe('receiver: bodies that are not UTF-8', () => {
 });
 
 describe('receiver: every refusal has one shape and is counted', () => {
-  it('hubspot: 400, 401 and 413 all answer {error, reason}, each counted by status and reason', async () => {
+  it('hubspot: 400, 401, 413 and 415 all answer {error, reason}, each counted by status and reason', async () => {
     const t = target('hubspot');
     const r = await start('hubspot');
     const rng = createRng(6);
@@ -144,13 +189,18 @@ describe('receiver: every refusal has one shape and is counted', () => {
     const tooBig = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
     expectRefusal(await postRaw(r.address, path, signed(tooBig), tooBig), 413, /over 5242880 bytes/);
     expectRefusal(await deliver(r, t, bodyWithEvents(t, rng, 701, 101) as Buffer), 413);
+    expectRefusal(
+      await postRaw(r.address, path, { ...signed(body), 'content-type': 'text/plain' }, body),
+      415,
+    );
     const counted = await Promise.all([
       requestsCounted(r, 400, 'malformed'),
       requestsCounted(r, 401, 'missing_signature'),
       requestsCounted(r, 413, 'body_too_large'),
       requestsCounted(r, 413, 'too_many_events'),
+      requestsCounted(r, 415, 'unsupported_media_type'),
     ]);
-    expect(counted).toEqual([1, 1, 1, 1]);
+    expect(counted).toEqual([1, 1, 1, 1, 1]);
     // Still serving.
     expect((await deliver(r, t, body)).status).toBe(200);
   });
