@@ -8,7 +8,7 @@ import {
   type VendorEvent,
   type WebhookScheme,
 } from '../vendors/types.js';
-import { guardDelivery } from './delivery-guard.js';
+import { guardDelivery, notFound } from './delivery-guard.js';
 import type { Inbox } from './inbox.js';
 import { refusalForError, refuse } from './refusal.js';
 
@@ -31,10 +31,10 @@ export interface ReceiverOptions {
 /**
  * The reference webhook receiver: verify the signature over the raw bytes, parse, dedupe and
  * enqueue durably, then answer 200. Every refusal is counted (status and reason) and answered
- * `{error, reason}`: 415 for a content type the vendor never sends, 413 for a body over the limit
- * or more events than the vendor puts in one delivery, 401 for a failed signature, 400 for a body
- * that is not UTF-8 or not well formed, 503 when the queue cannot commit (the vendor retries).
- * Never throws to Fastify.
+ * `{error, reason}`: 404 for another spelling of the path, 415 for a content type the vendor never
+ * sends, 413 for a body over the limit or more events than the vendor puts in one delivery, 401
+ * for a failed signature, 400 for a body that is not UTF-8 or not well formed, 503 when the queue
+ * cannot commit (the vendor retries). Never throws to Fastify.
  */
 export function buildReceiver(options: ReceiverOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? 5 * 1024 * 1024;
@@ -60,6 +60,9 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
       .code(refusal.status)
       .send({ error: refusal.error, reason: refusal.detail ?? refusal.reason });
   });
+
+  const noRoute = notFound(options.path, 'no_route');
+  app.setNotFoundHandler((_req, reply) => refuse(reply, metrics, noRoute));
 
   const onRequest = guardDelivery({
     path: options.path,

@@ -9,6 +9,7 @@ import {
 } from '../fuzz/hostile-bodies.js';
 import { createRng } from '../fuzz/prng.js';
 import { FUZZ_TARGETS, type FuzzTarget } from '../fuzz/targets.js';
+import { pathVariants } from '../helpers/path-variants.js';
 import { counterValue, type PostAnswer, postRaw, vendorHeaders } from '../helpers/receiver-client.js';
 import { startReceiverFor } from '../helpers/servers.js';
 
@@ -175,7 +176,7 @@ describe('receiver: bodies that are not UTF-8', () => {
 });
 
 describe('receiver: every refusal has one shape and is counted', () => {
-  it('hubspot: 400, 401, 413 and 415 all answer {error, reason}, each counted by status and reason', async () => {
+  it('hubspot: 400, 401, 404, 413 and 415 all answer {error, reason}, each counted by status and reason', async () => {
     const t = target('hubspot');
     const r = await start('hubspot');
     const rng = createRng(6);
@@ -186,6 +187,8 @@ describe('receiver: every refusal has one shape and is counted', () => {
     const body = t.body(rng, 700, t.secret);
     const unsigned = { 'content-type': 'application/json' };
     expectRefusal(await postRaw(r.address, path, unsigned, body), 401, 'missing_signature');
+    expectRefusal(await postRaw(r.address, '/webhooks/%68ubspot', signed(body), body), 404);
+    expectRefusal(await postRaw(r.address, '/nowhere', signed(body), body), 404);
     const tooBig = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
     expectRefusal(await postRaw(r.address, path, signed(tooBig), tooBig), 413, /over 5242880 bytes/);
     expectRefusal(await deliver(r, t, bodyWithEvents(t, rng, 701, 101) as Buffer), 413);
@@ -196,12 +199,68 @@ describe('receiver: every refusal has one shape and is counted', () => {
     const counted = await Promise.all([
       requestsCounted(r, 400, 'malformed'),
       requestsCounted(r, 401, 'missing_signature'),
+      requestsCounted(r, 404, 'non_canonical_path'),
+      requestsCounted(r, 404, 'no_route'),
       requestsCounted(r, 413, 'body_too_large'),
       requestsCounted(r, 413, 'too_many_events'),
       requestsCounted(r, 415, 'unsupported_media_type'),
     ]);
-    expect(counted).toEqual([1, 1, 1, 1, 1]);
+    expect(counted).toEqual([1, 1, 1, 1, 1, 1, 1]);
     // Still serving.
     expect((await deliver(r, t, body)).status).toBe(200);
   });
+});
+
+describe('receiver: one spelling of the signed path', () => {
+  it('hubspot: no other spelling of the path is served, however it is signed; the query is signed as sent', async () => {
+    const t = target('hubspot');
+    const r = await start('hubspot');
+    const rng = createRng(7);
+    const path = r.pipeline.path;
+    let n = 800;
+    const refusals = new Set<string>();
+    for (const variant of pathVariants(path)) {
+      for (const signedFor of [path, variant.path]) {
+        const answer = await deliver(r, t, t.body(rng, n++, t.secret), { path: variant.path, signedFor });
+        expectRefusal(answer, 404);
+        refusals.add(answer.text);
+      }
+    }
+    // The same answer whether or not the router folds the spelling into the route: no oracle.
+    expect([...refusals]).toHaveLength(1);
+    const folded = await requestsCounted(r, 404, 'non_canonical_path');
+    const unrouted = await requestsCounted(r, 404, 'no_route');
+    expect(folded + unrouted).toBe(2 * pathVariants(path).length);
+    // Percent-encoded letters reach the route (the router decodes them): the guard refused those.
+    expect(folded).toBeGreaterThanOrEqual(2 * 3);
+    expect(stored(r)).toEqual({ keys: 0, rows: 0 });
+
+    expect((await deliver(r, t, t.body(rng, n++, t.secret))).status).toBe(200);
+    const query = `${path}?portal=62515`;
+    expect((await deliver(r, t, t.body(rng, n++, t.secret), { path: query })).status).toBe(200);
+    expectRefusal(await deliver(r, t, t.body(rng, n++, t.secret), { path: query, signedFor: path }), 401);
+    // HubSpot decodes %3A (and the rest of its list) before signing: both spellings are one URI to it.
+    const encoded = `${path}?at=a%3Ab`;
+    const decoded = `${path}?at=a:b`;
+    expect(
+      (await deliver(r, t, t.body(rng, n++, t.secret), { path: encoded, signedFor: decoded })).status,
+    ).toBe(200);
+  });
+
+  it.each(VENDORS)(
+    '%s: an authentic delivery to a percent-encoded spelling of the path gets 404',
+    async (vendor) => {
+      const t = target(vendor);
+      const r = await start(vendor);
+      const path = r.pipeline.path;
+      const encoded = path.replace(/\/(\w)(\w*)$/, (_m, first: string, rest: string) => {
+        return `/%${first.charCodeAt(0).toString(16).toUpperCase()}${rest}`;
+      });
+      expect(encoded).not.toBe(path);
+      const answer = await deliver(r, t, t.body(createRng(8), 900, t.secret), { path: encoded });
+      expectRefusal(answer, 404, `deliveries go to ${path}, spelled exactly so`);
+      expect(await requestsCounted(r, 404, 'non_canonical_path')).toBe(1);
+      expect(stored(r)).toEqual({ keys: 0, rows: 0 });
+    },
+  );
 });
