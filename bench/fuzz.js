@@ -1,10 +1,13 @@
 // Receiver fuzzer: sends a seeded mix of valid, mutated and random webhook deliveries to the
 // reference receiver of each vendor and reports crashes (5xx other than 503), forged deliveries
-// accepted, whether the receiver still answers, and memory before and after.
+// accepted, hostile deliveries answered other than their one status (413 too many events, 415
+// foreign content type, 400 not UTF-8, 404 another spelling of the path...), whether the
+// receiver still answers, and memory before and after.
 //
 //   npm run fuzz -- [--minutes 1] [--vendor id|all] [--seed N] [--concurrency 64]
 //
-// Exits 1 on any crash, forged acceptance or receiver that stopped answering; 2 on bad options.
+// Exits 1 on any crash, forged acceptance, wrong status or receiver that stopped answering; 2 on
+// bad options.
 import { FUZZ_VENDORS, fuzzReceiver } from '../dist/test/fuzz/receiver-fuzz.js';
 import { parseOptions } from './options.js';
 
@@ -13,7 +16,8 @@ const USAGE = `usage: node bench/fuzz.js [options]   (after npm run build)
   --vendor id|all    one of ${FUZZ_VENDORS.join(', ')}, or all (default all)
   --seed N           PRNG seed (default: from the clock, printed so a run can be repeated)
   --concurrency N    requests in flight (default 64)
-  --no-processor     leave the pipeline's processor stopped`;
+  --no-processor     leave the pipeline's processor stopped
+  --slow-headers N   hold N slowloris connections open through each vendor's run (default 0)`;
 
 function options() {
   const { values } = parseOptions(USAGE, {
@@ -22,6 +26,7 @@ function options() {
     seed: { type: 'string', default: String(Date.now() % 2_147_483_647) },
     concurrency: { type: 'string', default: '64' },
     'no-processor': { type: 'boolean', default: false },
+    'slow-headers': { type: 'string', default: '0' },
   });
   const number = (name) => {
     const n = Number(values[name]);
@@ -34,6 +39,7 @@ function options() {
     seed: Math.floor(number('seed')),
     concurrency: Math.max(1, Math.round(number('concurrency'))),
     processor: !values['no-processor'],
+    slowHeaders: Math.round(number('slow-headers')),
   };
   if (opts.vendor !== 'all' && !FUZZ_VENDORS.includes(opts.vendor)) {
     throw new Error(`--vendor: unknown vendor "${opts.vendor}"; known: ${FUZZ_VENDORS.join(', ')}, all`);
@@ -55,8 +61,10 @@ function printTable(reports) {
       .join(' '),
     crashes: String(r.crashes),
     forged: String(r.forgedAccepted),
+    'wrong status': String(r.statusMismatches),
     lenient: String(r.lenientAccepted),
     'ok->503': String(r.authenticUnavailable),
+    'valid p50/p99 ms': `${r.validLatencyMs.p50.toFixed(1)}/${r.validLatencyMs.p99.toFixed(1)}`,
     healthy: r.healthy ? 'yes' : 'NO',
     'rss MB before->after': `${mb(r.memory.rssBefore)}->${mb(r.memory.rssAfter)}`,
     'heap MB before->after': `${mb(r.memory.heapBefore)}->${mb(r.memory.heapAfter)}`,
@@ -76,13 +84,14 @@ function printSamples(reports) {
       forged: r.samples.forged,
       lenient: r.samples.lenient,
       'authentic refused': r.samples.authenticRefused,
+      'wrong status': r.samples.statusMismatches,
     })) {
       for (const s of list.slice(0, 3)) {
         const headers = Object.entries(s.headers)
           .map(([k, v]) => `${k}: ${String(v).slice(0, 80)}`)
           .join('; ');
         console.log(
-          `${r.vendor} ${what}: delivery #${s.index} (${s.mutation}, expected ${s.expect}) -> ${s.status} ` +
+          `${r.vendor} ${what}: delivery #${s.index} (${s.mutation}, expected ${s.expectStatus ?? s.expect}) -> ${s.status} ` +
             `${s.response.slice(0, 120)}\n    POST ${s.path} [${headers}] body ${s.bodyLength} bytes, ` +
             `first 120 base64: ${s.bodyHead.slice(0, 120)}`,
         );
@@ -114,6 +123,7 @@ async function main() {
       durationMs,
       concurrency: opts.concurrency,
       processor: opts.processor,
+      ...(opts.slowHeaders > 0 ? { slowHeaderConnections: opts.slowHeaders } : {}),
       onProgress: (p) =>
         console.log(
           `[${vendor}] ${(p.elapsedMs / 1000).toFixed(0)} s: ${p.sent} sent ` +
@@ -123,19 +133,21 @@ async function main() {
     });
     console.log(
       `[${vendor}] done: ${report.sent} sent in ${(report.durationMs / 1000).toFixed(1)} s, ` +
-        `crashes ${report.crashes}, forged accepted ${report.forgedAccepted}`,
+        `crashes ${report.crashes}, forged accepted ${report.forgedAccepted}, wrong status ${report.statusMismatches}`,
     );
     reports.push(report);
   }
   console.log('');
   printTable(reports);
   printSamples(reports);
-  const failed = reports.filter((r) => r.crashes > 0 || r.forgedAccepted > 0 || !r.healthy);
+  const failed = reports.filter(
+    (r) => r.crashes > 0 || r.forgedAccepted > 0 || r.statusMismatches > 0 || !r.healthy,
+  );
   if (failed.length > 0) {
     console.log(`\nFAILED: ${failed.map((r) => r.vendor).join(', ')} (seed ${opts.seed})`);
     return 1;
   }
-  console.log(`\nok: no crash, no forged delivery accepted (seed ${opts.seed})`);
+  console.log(`\nok: no crash, no forged delivery accepted, every status as stated (seed ${opts.seed})`);
   return 0;
 }
 

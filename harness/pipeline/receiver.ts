@@ -1,8 +1,16 @@
+import { isUtf8 } from 'node:buffer';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineMetrics } from '../telemetry/metrics.js';
 import { DeliveryTrace, tracingOn } from '../telemetry/trace-spans.js';
-import { MalformedDeliveryError, type VendorEvent, type WebhookScheme } from '../vendors/types.js';
+import {
+  MalformedDeliveryError,
+  TooManyEventsError,
+  type VendorEvent,
+  type WebhookScheme,
+} from '../vendors/types.js';
+import { guardDelivery, notFound } from './delivery-guard.js';
 import type { Inbox } from './inbox.js';
+import { refusalForError, refuse } from './refusal.js';
 
 export interface ReceiverOptions {
   readonly scheme: WebhookScheme;
@@ -22,26 +30,49 @@ export interface ReceiverOptions {
 
 /**
  * The reference webhook receiver: verify the signature over the raw bytes, parse, dedupe and
- * enqueue durably, then answer 200. 401 for a failed signature, 400 for a malformed body, 503
- * when the queue cannot commit (the vendor retries). Never throws to Fastify.
+ * enqueue durably, then answer 200. Every refusal is counted (status and reason) and answered
+ * `{error, reason}`: 404 for another spelling of the path, 415 for a content type the vendor never
+ * sends, 413 for a body over the limit or more events than the vendor puts in one delivery, 401
+ * for a failed signature, 400 for a body that is not UTF-8 or not well formed, 503 when the queue
+ * cannot commit (the vendor retries). Never throws to Fastify.
  */
 export function buildReceiver(options: ReceiverOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024 });
+  const bodyLimit = options.bodyLimit ?? 5 * 1024 * 1024;
+  const app = Fastify({ logger: false, bodyLimit });
   // Signatures are computed over the exact bytes sent: keep them, never re-serialise parsed JSON.
   app.removeAllContentTypeParsers();
   const keepBytes = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) =>
     done(null, body);
   // Registered by name as well as '*': Fastify caches a named parser per content type, while the
   // catch-all parses the content-type header afresh on every request.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBytes);
+  for (const type of options.scheme.contentTypes)
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, keepBytes);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, keepBytes);
   const { metrics, scheme, inbox } = options;
   const vendor = options.vendor ?? options.path.split('/').pop() ?? '';
   const retries = metrics.retries;
   // Bound once: label lookup per request is measurable on the hot path (bench/receiver.bench.js).
   const accepted200 = metrics.requests.labels({ status: '200', reason: '' });
+  app.setErrorHandler((err, req, reply) => {
+    const refusal = refusalForError(err, bodyLimit);
+    if (req.routeOptions.url === options.path) return refuse(reply, metrics, refusal);
+    return reply
+      .code(refusal.status)
+      .send({ error: refusal.error, reason: refusal.detail ?? refusal.reason });
+  });
 
-  app.post(options.path, async (req, reply) => {
+  const noRoute = notFound(options.path, 'no_route');
+  app.setNotFoundHandler((_req, reply) => refuse(reply, metrics, noRoute));
+
+  const onRequest = guardDelivery({
+    path: options.path,
+    contentTypes: scheme.contentTypes,
+    vendor,
+    bodyLimit,
+    metrics,
+  });
+
+  app.post(options.path, { onRequest }, async (req, reply) => {
     if (options.isDown?.()) {
       metrics.requests.inc({ status: '503', reason: 'down' });
       return reply.code(503).header('retry-after', '60').send({ error: 'receiver down, retry later' });
@@ -58,17 +89,39 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     traced?.verifyEnd(verdict.ok, verdict.ok ? undefined : verdict.reason);
     if (!verdict.ok) {
       traced?.end(401, verdict.reason);
-      metrics.requests.inc({ status: '401', reason: verdict.reason });
-      return reply.code(401).send({ error: 'invalid signature', reason: verdict.reason });
+      return refuse(reply, metrics, { status: 401, reason: verdict.reason, error: 'invalid signature' });
+    }
+    // After verification, so a sender without the secret learns nothing more than its 401; before
+    // parsing, which would read each invalid sequence as U+FFFD and store text nobody sent.
+    if (!isUtf8(body)) {
+      traced?.end(400, 'invalid_utf8');
+      return refuse(reply, metrics, {
+        status: 400,
+        reason: 'invalid_utf8',
+        error: 'malformed delivery',
+        detail: 'the body is not valid UTF-8',
+      });
     }
     let events: VendorEvent[];
     try {
       events = scheme.parse(body);
     } catch (err) {
-      const reason = err instanceof MalformedDeliveryError ? err.message : 'unparseable body';
+      if (err instanceof TooManyEventsError) {
+        traced?.end(413, 'too_many_events');
+        return refuse(reply, metrics, {
+          status: 413,
+          reason: 'too_many_events',
+          error: 'too many events',
+          detail: err.message,
+        });
+      }
       traced?.end(400, 'malformed');
-      metrics.requests.inc({ status: '400', reason: 'malformed' });
-      return reply.code(400).send({ error: 'malformed delivery', reason });
+      return refuse(reply, metrics, {
+        status: 400,
+        reason: 'malformed',
+        error: 'malformed delivery',
+        detail: err instanceof MalformedDeliveryError ? err.message : 'unparseable body',
+      });
     }
     let fresh: readonly VendorEvent[];
     let duplicates: number;
@@ -78,8 +131,12 @@ export function buildReceiver(options: ReceiverOptions): FastifyInstance {
     } catch (err) {
       traced?.end(err instanceof MalformedDeliveryError ? 400 : 503, 'queue');
       if (err instanceof MalformedDeliveryError) {
-        metrics.requests.inc({ status: '400', reason: 'malformed' });
-        return reply.code(400).send({ error: 'malformed delivery', reason: err.message });
+        return refuse(reply, metrics, {
+          status: 400,
+          reason: 'malformed',
+          error: 'malformed delivery',
+          detail: err.message,
+        });
       }
       metrics.requests.inc({ status: '503', reason: 'queue_unavailable' });
       return reply.code(503).send({ error: 'queue unavailable, retry later' });

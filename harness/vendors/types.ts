@@ -249,7 +249,22 @@ export interface VendorEvent {
 }
 
 export class MalformedDeliveryError extends Error {
-  override readonly name = 'MalformedDeliveryError';
+  override readonly name: string = 'MalformedDeliveryError';
+}
+
+/**
+ * Thrown by a parser when one delivery carries more events than the vendor ever puts in one
+ * (`profile.webhooks.batchMax`); the receiver answers 413. `limit` is that maximum.
+ */
+export class TooManyEventsError extends MalformedDeliveryError {
+  override readonly name: string = 'TooManyEventsError';
+
+  constructor(
+    message: string,
+    readonly limit: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface SignInput {
@@ -276,6 +291,11 @@ export interface SchemeSecurity {
 
 export interface WebhookScheme {
   readonly security: SchemeSecurity;
+  /**
+   * The media types the vendor sends deliveries as (lower case, no parameters). The receiver
+   * answers 415 to any other, and to a charset other than UTF-8.
+   */
+  readonly contentTypes: readonly string[];
   /** Checks authenticity over the raw body; never throws on hostile input. */
   verify(delivery: RawDelivery, now: number): VerifyResult;
   /** Parses a verified body into events; throws MalformedDeliveryError naming what is wrong. */

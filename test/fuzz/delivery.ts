@@ -16,6 +16,8 @@ export interface Delivery {
   /** Send no Host header. */
   readonly noHost?: boolean;
   readonly expect: Expectation;
+  /** The one status a careful receiver answers, where there is one (test/fuzz/hostile.ts). */
+  readonly status?: number;
 }
 
 /**

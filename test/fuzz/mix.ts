@@ -1,5 +1,7 @@
 import { BODY_MUTATORS } from './bytes.js';
 import { type Build, type BuildContext, CONTENT_TYPES, type Delivery, sign, valid } from './delivery.js';
+import { deepNesting, foreignContentType, invalidUtf8, pathSpelling, tooManyEvents } from './hostile.js';
+import { BATCHING_VENDORS } from './hostile-bodies.js';
 import {
   bodyMutation,
   contentType,
@@ -43,7 +45,14 @@ function mutationsFor(target: FuzzTarget): readonly Weighted[] {
     [2, contentType],
     [3, nearMissSecret],
     [2, stripProof],
+    // Each answered with one exact status. Deep nesting is rare: a 100,000-deep array costs
+    // JSON.parse tens of milliseconds.
+    [2, foreignContentType],
+    [2, invalidUtf8],
+    [2, pathSpelling],
+    [0.1, deepNesting],
   ];
+  if (BATCHING_VENDORS.includes(target.vendor)) common.push([1, tooManyEvents]);
   if (target.proof === 'signature') {
     common.push(
       // Re-signed mutations get past verify: they are how parse() meets hostile bodies.

@@ -6,6 +6,7 @@ import { startReceiverFor } from '../helpers/servers.js';
 import type { Delivery, Expectation } from './delivery.js';
 import { type DeliveryMix, deliveryBuilder } from './mix.js';
 import { rngFor } from './prng.js';
+import { openSlowHeaderConnections } from './slow-clients.js';
 import { FUZZ_TARGETS } from './targets.js';
 
 /**
@@ -37,6 +38,10 @@ export interface FuzzOptions {
    * plant a broken verify or parse and check that the fuzzer notices.
    */
   readonly wrapScheme?: (scheme: WebhookScheme) => WebhookScheme;
+  /** Slowloris connections held open for the whole run (their headers never end). */
+  readonly slowHeaderConnections?: number;
+  /** Memory is measured (after a full GC) every this many deliveries, as `memory.checkpoints`. */
+  readonly memoryEvery?: number;
 }
 
 export interface FuzzProgress {
@@ -54,6 +59,8 @@ export interface FuzzSample {
   readonly kind: Delivery['kind'];
   readonly mutation: string;
   readonly expect: Expectation;
+  /** The exact status the delivery called for, if any. */
+  readonly expectStatus?: number;
   /** HTTP status, or the client error when no answer came. */
   readonly status: number | string;
   readonly response: string;
@@ -66,10 +73,20 @@ export interface FuzzSample {
 
 export interface MemoryFigures {
   readonly rssBefore: number;
+  /** Every `memoryEvery` deliveries, after a full GC: a leak climbs from one to the next. */
+  readonly checkpoints: readonly MemoryCheckpoint[];
   readonly rssAfter: number;
   readonly rssPeak: number;
   readonly heapBefore: number;
   readonly heapAfter: number;
+}
+
+export interface MemoryCheckpoint {
+  readonly sent: number;
+  readonly rss: number;
+  readonly heap: number;
+  /** Memory held outside the V8 heap for JS objects: Buffers, mostly. */
+  readonly external: number;
 }
 
 export interface FuzzReport {
@@ -90,6 +107,12 @@ export interface FuzzReport {
   readonly authenticRefused: number;
   /** Authentic deliveries answered 503: allowed (the vendor retries), but worth a look. */
   readonly authenticUnavailable: number;
+  /** Deliveries that state the one status a careful receiver answers and got another. */
+  readonly statusMismatches: number;
+  /** Round-trip time of the valid deliveries, in ms. */
+  readonly validLatencyMs: LatencyFigures;
+  /** The slowloris connections held during the run, when asked for. */
+  readonly slowConnections?: { readonly opened: number; readonly closedByServer: number };
   /** Statuses per mutation name (`valid`, `body:bit-flip`, `near-miss-secret`...). */
   readonly mutations: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Events first seen by the pipeline (the `accepted` observer), all kinds together. */
@@ -105,7 +128,21 @@ export interface FuzzReport {
     readonly authenticRefused: readonly FuzzSample[];
     /** Any delivery answered 503. */
     readonly unavailable: readonly FuzzSample[];
+    readonly statusMismatches: readonly FuzzSample[];
   };
+}
+
+export interface LatencyFigures {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function latencyFigures(ms: number[]): LatencyFigures {
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0;
+  return { count: ms.length, p50: at(0.5), p99: at(0.99), max: ms.at(-1) ?? 0 };
 }
 
 type Answer = { readonly status: number; readonly body: string } | { readonly error: string };
@@ -196,9 +233,9 @@ function collectGarbage(): void {
   collect?.();
 }
 
-function memory(): { rss: number; heap: number } {
+function memory(): { rss: number; heap: number; external: number } {
   const m = process.memoryUsage();
-  return { rss: m.rss, heap: m.heapUsed };
+  return { rss: m.rss, heap: m.heapUsed, external: m.external };
 }
 
 function sample(index: number, d: Delivery, a: Answer): FuzzSample {
@@ -210,6 +247,7 @@ function sample(index: number, d: Delivery, a: Answer): FuzzSample {
     kind: d.kind,
     mutation: d.mutation,
     expect: d.expect,
+    ...(d.status === undefined ? {} : { expectStatus: d.status }),
     status: 'status' in a ? a.status : a.error,
     response: 'status' in a ? a.body : '',
     path: d.path,
@@ -265,7 +303,9 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
     lenient: [] as FuzzSample[],
     authenticRefused: [] as FuzzSample[],
     unavailable: [] as FuzzSample[],
+    statusMismatches: [] as FuzzSample[],
   };
+  const validMs: number[] = [];
   const counts = {
     crashes: 0,
     forged: 0,
@@ -273,6 +313,7 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
     authenticRefused: 0,
     authenticUnavailable: 0,
     netErrors: 0,
+    statusMismatches: 0,
   };
   const keep = (list: FuzzSample[], i: number, d: Delivery, a: Answer) => {
     if (list.length < maxSamples) list.push(sample(i, d, a));
@@ -301,6 +342,10 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
       return;
     }
     const { status } = a;
+    if (d.status !== undefined && status !== d.status) {
+      counts.statusMismatches++;
+      keep(samples.statusMismatches, i, d, a);
+    }
     if (status >= 500 && status !== 503) {
       counts.crashes++;
       keep(samples.crashes, i, d, a);
@@ -323,8 +368,21 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
     }
   };
 
+  const slow =
+    options.slowHeaderConnections === undefined
+      ? undefined
+      : await openSlowHeaderConnections(
+          receiver.address,
+          receiver.pipeline.path,
+          options.slowHeaderConnections,
+        ).catch(async (err: unknown) => {
+          http.close();
+          await receiver.close();
+          throw err;
+        });
   collectGarbage();
   const before = memory();
+  const checkpoints: MemoryCheckpoint[] = [];
   let rssPeak = before.rss;
   const start = Date.now();
   const deadline = options.durationMs === undefined ? Number.POSITIVE_INFINITY : start + options.durationMs;
@@ -344,19 +402,36 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
   }, options.progressIntervalMs ?? 5_000);
   tick.unref();
 
-  const worker = async () => {
-    while (next < options.deliveries && Date.now() < deadline) {
+  // Deliveries go out in rounds of `memoryEvery` (one round when not asked for); between rounds
+  // nothing is in flight, so a checkpoint measures what the receiver keeps, not what it is reading.
+  const round = options.memoryEvery ?? options.deliveries;
+  const worker = async (end: number) => {
+    while (next < end && Date.now() < deadline) {
       const i = next++;
       const d = build(rngFor(options.seed, i), i);
-      record(i, d, await http.send(d));
+      const sentAt = performance.now();
+      const answer = await http.send(d);
+      if (d.kind === 'valid') validMs.push(performance.now() - sentAt);
+      record(i, d, answer);
       sent++;
+    }
+  };
+  const workers = async () => {
+    for (let end = round; ; end += round) {
+      const last = Math.min(end, options.deliveries);
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => worker(last)));
+      if (options.memoryEvery !== undefined) {
+        collectGarbage();
+        checkpoints.push({ sent, ...memory() });
+      }
+      if (last >= options.deliveries || Date.now() >= deadline) return;
     }
   };
   let healthy = false;
   let durationMs = 0;
   let finished = false;
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    await workers();
     durationMs = Date.now() - start;
     const health = await http.get('/healthz');
     healthy = 'status' in health && health.status === 200;
@@ -364,6 +439,7 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
   } finally {
     clearInterval(tick);
     http.close();
+    slow?.close();
     // On a failure of the fuzzer itself, still free the port and the temp folder.
     if (!finished) await receiver.close();
   }
@@ -384,11 +460,15 @@ export async function fuzzReceiver(options: FuzzOptions): Promise<FuzzReport> {
     lenientAccepted: counts.lenient,
     authenticRefused: counts.authenticRefused,
     authenticUnavailable: counts.authenticUnavailable,
+    statusMismatches: counts.statusMismatches,
+    validLatencyMs: latencyFigures(validMs),
+    ...(slow ? { slowConnections: { opened: slow.opened, closedByServer: slow.closedByServer } } : {}),
     eventsAccepted,
     netErrors: counts.netErrors,
     healthy,
     memory: {
       rssBefore: before.rss,
+      checkpoints,
       rssAfter: after.rss,
       rssPeak: Math.max(rssPeak, after.rss),
       heapBefore: before.heap,

@@ -11,6 +11,8 @@ export const dynamics: VendorAdapter = {
   webhooks(secrets) {
     const primary = secrets.secrets[0] ?? '';
     return {
+      // The webhook step posts the serialized RemoteExecutionContext as JSON.
+      contentTypes: ['application/json'],
       security: {
         kind: 'static-key',
         coversBody: false,

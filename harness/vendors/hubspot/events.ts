@@ -1,5 +1,6 @@
 import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
-import { parseJsonBody } from '../wire.js';
+import { parseJsonArray } from '../wire.js';
+import { hubspotProfile } from './profile.js';
 
 /** A HubSpot webhook event as it appears on the wire (shared/vendors.md §1.5). */
 export interface HubspotEvent {
@@ -131,9 +132,11 @@ const ACTIONS: Readonly<Record<string, EventAction>> = {
   privacyDeletion: 'delete',
 };
 
+/** The most events HubSpot puts in one delivery; a larger array did not come from HubSpot. */
+const MAX_EVENTS = hubspotProfile.webhooks.batchMax.value;
+
 export function parseHubspotDelivery(body: Buffer): VendorEvent[] {
-  const parsed = parseJsonBody(body);
-  if (!Array.isArray(parsed)) throw new MalformedDeliveryError('body must be a JSON array of events');
+  const parsed = parseJsonArray(body, MAX_EVENTS, 'events');
   if (parsed.length === 0) throw new MalformedDeliveryError('body is an empty array');
   return parsed.flatMap(toVendorEvents);
 }

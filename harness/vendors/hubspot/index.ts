@@ -11,6 +11,8 @@ export const hubspot: VendorAdapter = {
     const toleranceMs = secrets.toleranceMs ?? hubspotProfile.webhooks.timestampToleranceMs.value;
     const primary = secrets.secrets[0] ?? '';
     return {
+      // Every delivery HubSpot sends is JSON (shared/vendors.md §1.5, headers seen on deliveries).
+      contentTypes: ['application/json'],
       security: {
         kind: 'hmac',
         coversBody: true,

@@ -24,6 +24,8 @@ export function createPipedriveAdapter(
       const user = options.user ?? DEFAULT_WEBHOOK_USER;
       const primary = secrets.secrets[0] ?? '';
       return {
+        // Webhooks v2 post their {meta, data, previous} body as JSON.
+        contentTypes: ['application/json'],
         security: {
           kind: 'basic-auth',
           coversBody: false,

@@ -13,6 +13,8 @@ export const salesforce: VendorAdapter = {
   api: salesforceApi,
   webhooks(secrets) {
     return {
+      // SOAP 1.1: Outbound Messages are text/xml (outboundHeaders in auth.ts).
+      contentTypes: ['text/xml'],
       security: { kind: 'org-id', coversBody: false, coversTimestamp: false, proofHeaders: [] },
       // The org id is the only identity an Outbound Message carries, in its envelope.
       embed: (body, secret) =>

@@ -1,3 +1,5 @@
+import { TooManyEventsError } from '../types.js';
+import { salesforceProfile } from './profile.js';
 import {
   childrenNamed,
   escapeXml,
@@ -32,6 +34,9 @@ export interface OutboundMessage {
   readonly partnerUrl: string;
   readonly notifications: readonly OutboundNotification[];
 }
+
+/** A message with more is not from Salesforce; decoding refuses it before reading any of them. */
+const MAX_NOTIFICATIONS = salesforceProfile.webhooks.batchMax.value;
 
 const ENVELOPE_OPEN =
   '<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
@@ -129,9 +134,10 @@ export function decodeOutboundMessage(xml: string): OutboundMessage {
   const session = childrenNamed(n, NS_OUTBOUND, 'SessionId')[0];
   const notifications = childrenNamed(n, NS_OUTBOUND, 'Notification');
   if (notifications.length === 0) throw new OutboundMessageError(`${path}/Notification is missing`);
-  if (notifications.length > 100)
-    throw new OutboundMessageError(
-      `${path} holds ${notifications.length} Notification elements; at most 100`,
+  if (notifications.length > MAX_NOTIFICATIONS)
+    throw new TooManyEventsError(
+      `${path} holds ${notifications.length} Notification elements; at most ${MAX_NOTIFICATIONS}`,
+      MAX_NOTIFICATIONS,
     );
   return {
     organizationId: leafText(n, 'OrganizationId', path),

@@ -18,6 +18,8 @@ export const standard: VendorAdapter = {
     // a WeakMap lets it go with the request.
     const idsByBody = new WeakMap<Buffer, string>();
     return {
+      // The spec's payloads are JSON, sent as application/json.
+      contentTypes: ['application/json'],
       security: {
         kind: 'hmac',
         coversBody: true,

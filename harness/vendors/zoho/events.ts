@@ -1,5 +1,9 @@
-import { type EventAction, MalformedDeliveryError, type VendorEvent } from '../types.js';
+import { type EventAction, MalformedDeliveryError, TooManyEventsError, type VendorEvent } from '../types.js';
 import { toCanonicalFields, type ZohoOperation } from './fields.js';
+import { zohoProfile } from './profile.js';
+
+/** The most record ids Zoho puts in one notification (one per record, ids of one API call). */
+const MAX_IDS = zohoProfile.webhooks.batchMax.value;
 
 /** A Zoho CRM notification as it reaches notify_url (shared/vendors.md §4.5). */
 export interface ZohoNotification {
@@ -84,6 +88,11 @@ export function parseZohoNotification(body: Buffer): VendorEvent[] {
     throw new MalformedDeliveryError('module must be a non-empty string');
   if (!Array.isArray(n.ids) || n.ids.length === 0)
     throw new MalformedDeliveryError('ids must be a non-empty array');
+  if (n.ids.length > MAX_IDS)
+    throw new TooManyEventsError(
+      `ids holds ${n.ids.length} record ids; Zoho sends at most ${MAX_IDS} in one notification`,
+      MAX_IDS,
+    );
   const values = readAffectedValues(n.affected_values);
   const serverTime = n.server_time;
   const operation = n.operation;

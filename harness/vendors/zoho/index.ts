@@ -9,6 +9,8 @@ export const zoho: VendorAdapter = {
   api: zohoApi,
   webhooks(secrets) {
     return {
+      // Notifications post one JSON object to notify_url.
+      contentTypes: ['application/json'],
       security: { kind: 'echoed-token', coversBody: false, coversTimestamp: false, proofHeaders: [] },
       embed: (body, secret) =>
         body.replace(
