@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RunConfig } from './config/run-config.js';
 import { PocError } from './errors.js';
 import type { Logger } from './log.js';
-import { budgetFor } from './pipeline/outbound/budget.js';
+import { budgetFor, type RequestBudget } from './pipeline/outbound/budget.js';
 import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import { diskProblem, holdBallast, isDiskFull } from './runs/disk-guard.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
@@ -30,6 +30,12 @@ export interface RunRequest {
   readonly mockEnv?: Readonly<Record<string, string>>;
   /** Authorization for --prometheus-rw, from env; never recorded with the run. */
   readonly remoteWriteHeaders?: Readonly<Record<string, string>>;
+  /** Set by `poc playbook`: the playbook the run is part of, stored with it. */
+  readonly playbookId?: string;
+  /** A budget shared with other runs (a playbook's per-vendor budget); the run's own limit also holds. */
+  readonly sharedBudget?: RequestBudget;
+  /** Where a live target reads its credentials (a plan may name other variables); process.env otherwise. */
+  readonly liveEnv?: NodeJS.ProcessEnv;
 }
 
 /** One run: target up, pipeline listening, scenario driven, thresholds judged, all stored. */
@@ -77,7 +83,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     };
     const signal = AbortSignal.any([req.signal, stop.signal]);
     const target: Target = config.live
-      ? liveTarget(req.vendor)
+      ? liveTarget(req.vendor, req.liveEnv)
       : await startMockTarget(req.vendor, {
           faults: config.faults,
           timeScale: config.timeScale,
@@ -115,7 +121,13 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     const address = await listen(pipeline, config.receiverPort);
     const webhookUrl = config.publicUrl ?? `${address}${pipeline.path}`;
     store.begin(
-      { scenario: req.scenario.id, vendor: req.vendor.profile.id, target: target.kind, config },
+      {
+        scenario: req.scenario.id,
+        vendor: req.vendor.profile.id,
+        target: target.kind,
+        config,
+        ...(req.playbookId ? { playbookId: req.playbookId } : {}),
+      },
       runId,
     );
     // One point a second into the run store, for the report's charts (on disk, not in memory).
@@ -141,9 +153,9 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     let notes: string[] = [];
     let tables: ResultTable[] = [];
     let failure: unknown;
+    const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
+    const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests, req.sharedBudget);
     try {
-      const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
-      const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests);
       const result = await req.scenario.run(
         {
           ...(budget ? { budget } : {}),
@@ -180,7 +192,14 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     // Whatever happened, the run is stored before the error (if any) goes on up.
     await sampler.stop().catch(() => undefined);
     if (stopReason) notes.push(`stopped early: ${stopReason}; what was measured until then is kept`);
-    storeOutcome(store, config.dataDir, runId, { status, findings, checks, notes, tables });
+    storeOutcome(store, config.dataDir, runId, {
+      status,
+      findings,
+      checks,
+      notes,
+      tables,
+      ...(budget ? { vendorRequests: budget.spent } : {}),
+    });
     if (failure !== undefined) throw failure;
     for (const f of findings) metrics.findings.set({ finding: f.key, unit: f.unit }, f.value);
     for (const c of checks) metrics.checks.set({ check: `${c.key}${c.op}${c.threshold}` }, c.passed ? 1 : 0);
@@ -219,10 +238,11 @@ function storeOutcome(
     checks: readonly Check[];
     notes: readonly string[];
     tables: readonly ResultTable[];
+    vendorRequests?: number;
   },
 ): void {
   try {
-    store.end(runId, outcome.status, outcome.findings, outcome.checks, outcome);
+    store.end(runId, outcome.status, outcome.findings, outcome.checks, outcome, outcome.vendorRequests);
   } catch (err) {
     if (!isDiskFull(err)) throw err;
     throw new PocError(

@@ -59,6 +59,19 @@ export interface RunConfigSources {
  * POC_ERR_BAD_THRESHOLD / POC_ERR_UNKNOWN_VENDOR when every problem is of that kind).
  */
 export function resolveRunConfig(scenario: Scenario, sources: RunConfigSources): ResolvedRun {
+  const checked = checkRunConfig(scenario, sources);
+  if ('issues' in checked) throw configError(checked.issues);
+  return checked;
+}
+
+/**
+ * The same resolution, returning the problems instead of throwing them: a plan file checks every
+ * vendor x scenario of the plan and reports all their problems in one error.
+ */
+export function checkRunConfig(
+  scenario: Scenario,
+  sources: RunConfigSources,
+): ResolvedRun | { readonly issues: readonly ConfigIssue[] } {
   const schema = runSchema(scenario);
   const fields = runFlagFields(scenario);
   const byKey = new Map(fields.map((f) => [f.key, f]));
@@ -138,7 +151,7 @@ export function resolveRunConfig(scenario: Scenario, sources: RunConfigSources):
       });
     else thresholds.push(read);
   }
-  if (issues.length > 0 || value === undefined) throw configError(issues);
+  if (issues.length > 0 || value === undefined) return { issues };
 
   const pick = (keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, value[key]]));
   const config: RunConfig = {

@@ -12,6 +12,8 @@ export interface RunMeta {
   readonly vendor: string;
   readonly target: 'mock' | 'live';
   readonly config: Readonly<Record<string, unknown>>;
+  /** The playbook the run belongs to, when `poc playbook` started it. */
+  readonly playbookId?: string;
 }
 
 export interface StoredRun extends RunMeta {
@@ -36,6 +38,22 @@ interface RunRow {
   started_at: string;
   ended_at: string | null;
   config: string;
+  playbook_id: string | null;
+  vendor_requests: number | null;
+}
+
+/** One `poc playbook`: the plan as it was read, and what it was asked to run. */
+export interface StoredPlaybook {
+  readonly id: string;
+  readonly planPath: string;
+  /** The plan file's text when the playbook started: `--resume` runs exactly this plan. */
+  readonly planText: string;
+  /** The vendors and scenarios selected (--vendors, --scenarios), in order. */
+  readonly vendors: readonly string[];
+  readonly scenarios: readonly string[];
+  readonly status: 'running' | 'finished' | 'interrupted';
+  readonly startedAt: string;
+  readonly endedAt: string | null;
 }
 
 /** A sortable, readable run id: 20261123-174512-3fa9c1. */
@@ -65,10 +83,21 @@ const SCHEMA = `
     run_id TEXT NOT NULL REFERENCES runs (id), at INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL
   );
   CREATE INDEX IF NOT EXISTS series_by_run ON series (run_id, key, at);
+  CREATE TABLE IF NOT EXISTS playbooks (
+    id TEXT PRIMARY KEY, plan_path TEXT NOT NULL, plan_text TEXT NOT NULL, vendors TEXT NOT NULL,
+    scenarios TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT
+  );
 `;
 
 /** Columns added after the first release: a runs.db written by an older poc gets them on open. */
-const ADDED_COLUMNS = ['pid INTEGER', 'host TEXT', 'heartbeat_at TEXT'];
+const ADDED_COLUMNS = [
+  'pid INTEGER',
+  'host TEXT',
+  'heartbeat_at TEXT',
+  'playbook_id TEXT',
+  // Vendor API requests the run sent (its budget's count): a playbook's live budget spans runs.
+  'vendor_requests INTEGER',
+];
 
 /**
  * A run whose process is gone, or that has not beaten for this long (a pid reused by another
@@ -154,7 +183,7 @@ export class RunStore {
   begin(meta: RunMeta, id = newRunId()): string {
     this.db
       .prepare(
-        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at, playbook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         id,
@@ -167,6 +196,7 @@ export class RunStore {
         process.pid,
         hostname(),
         new Date().toISOString(),
+        meta.playbookId ?? null,
       );
     return id;
   }
@@ -178,6 +208,7 @@ export class RunStore {
     findings: readonly Finding[],
     checks: readonly Check[],
     outputs: { notes: readonly string[]; tables: readonly ResultTable[] } = { notes: [], tables: [] },
+    vendorRequests?: number,
   ): void {
     const insertFinding = this.db.prepare(
       'INSERT OR REPLACE INTO findings (run_id, key, value, unit, evidence) VALUES (?, ?, ?, ?, ?)',
@@ -193,9 +224,75 @@ export class RunStore {
       for (const c of checks)
         insertCheck.run(id, c.key, c.op, c.threshold, c.value, c.passed ? 1 : 0, c.source);
       this.db
-        .prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?')
-        .run(status, new Date().toISOString(), id);
+        .prepare('UPDATE runs SET status = ?, ended_at = ?, vendor_requests = ? WHERE id = ?')
+        .run(status, new Date().toISOString(), vendorRequests ?? null, id);
     })();
+  }
+
+  beginPlaybook(playbook: Omit<StoredPlaybook, 'status' | 'startedAt' | 'endedAt'>): void {
+    this.db
+      .prepare(
+        "INSERT INTO playbooks (id, plan_path, plan_text, vendors, scenarios, status, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)",
+      )
+      .run(
+        playbook.id,
+        playbook.planPath,
+        playbook.planText,
+        JSON.stringify(playbook.vendors),
+        JSON.stringify(playbook.scenarios),
+        new Date().toISOString(),
+      );
+  }
+
+  endPlaybook(id: string, status: 'running' | 'finished' | 'interrupted'): void {
+    this.db
+      .prepare('UPDATE playbooks SET status = ?, ended_at = ? WHERE id = ?')
+      .run(status, status === 'running' ? null : new Date().toISOString(), id);
+  }
+
+  /** A playbook by id, `latest`, or a unique prefix. */
+  getPlaybook(ref: string): StoredPlaybook {
+    const rows = (
+      ref === 'latest'
+        ? this.db.prepare('SELECT * FROM playbooks ORDER BY started_at DESC, id DESC LIMIT 1').all()
+        : this.db
+            .prepare("SELECT * FROM playbooks WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 6")
+            .all(ref, `${escapeLike(ref)}%`)
+    ) as PlaybookRow[];
+    const row = rows.find((r) => r.id === ref) ?? (rows.length === 1 ? rows[0] : undefined);
+    if (!row)
+      throw new PocError(
+        'POC_ERR_RUN_NOT_FOUND',
+        rows.length === 0
+          ? `no playbook "${ref}" in this data dir; \`poc list playbooks\` lists them`
+          : `"${ref}" is the start of several playbooks (${rows.map((r) => r.id).join(', ')}); give more of the id`,
+      );
+    return {
+      id: row.id,
+      planPath: row.plan_path,
+      planText: row.plan_text,
+      vendors: JSON.parse(row.vendors) as string[],
+      scenarios: JSON.parse(row.scenarios) as string[],
+      status: row.status,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+    };
+  }
+
+  /** Every playbook, newest first. */
+  playbooks(limit = 50): StoredPlaybook[] {
+    const ids = this.db.prepare('SELECT id FROM playbooks ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as {
+      id: string;
+    }[];
+    return ids.map((r) => this.getPlaybook(r.id));
+  }
+
+  /** The runs a playbook started, oldest first, with what each spent on the vendor's API. */
+  runsOfPlaybook(id: string): (RunMetaRow & { readonly vendorRequests: number | null })[] {
+    const rows = this.db
+      .prepare('SELECT * FROM runs WHERE playbook_id = ? ORDER BY started_at, id')
+      .all(id) as RunRow[];
+    return rows.map((row) => ({ ...toMeta(row), vendorRequests: row.vendor_requests }));
   }
 
   list(limit = 50): RunMetaRow[] {
@@ -416,5 +513,17 @@ function toMeta(row: RunRow): RunMetaRow {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     config: JSON.parse(row.config) as Record<string, unknown>,
+    ...(row.playbook_id ? { playbookId: row.playbook_id } : {}),
   };
+}
+
+interface PlaybookRow {
+  id: string;
+  plan_path: string;
+  plan_text: string;
+  vendors: string;
+  scenarios: string;
+  status: StoredPlaybook['status'];
+  started_at: string;
+  ended_at: string | null;
 }

@@ -12,6 +12,8 @@ export class RequestBudget {
     readonly limit: number,
     /** Where the limit comes from, for the error message: "--max-requests 500". */
     readonly origin: string,
+    /** A budget this one also spends from (a playbook's, across runs): both limits hold. */
+    private readonly parent?: RequestBudget,
   ) {}
 
   get spent(): number {
@@ -19,18 +21,24 @@ export class RequestBudget {
   }
 
   get exhausted(): boolean {
-    return this.used >= this.limit;
+    return this.used >= this.limit || this.parent?.exhausted === true;
   }
 
   /** Spends one request, or throws POC_ERR_BUDGET_EXHAUSTED before the request is sent. */
   take(operation: string): void {
+    this.parent?.checkRoom(operation);
+    this.checkRoom(operation);
+    this.parent?.take(operation);
+    this.used++;
+  }
+
+  private checkRoom(operation: string): void {
     if (this.used >= this.limit) {
       throw new PocError(
         'POC_ERR_BUDGET_EXHAUSTED',
         `${operation}: the request budget (${this.limit}, from ${this.origin}) is spent; nothing more is sent`,
       );
     }
-    this.used++;
   }
 }
 
@@ -39,17 +47,20 @@ export function budgetFor(
   maxRequests: number | undefined,
   maxQuotaShare: number | undefined,
   dailyQuota: number | undefined,
+  shared?: RequestBudget,
 ): RequestBudget | undefined {
   const fromShare =
     maxQuotaShare !== undefined && dailyQuota !== undefined
       ? Math.floor(maxQuotaShare * dailyQuota)
       : undefined;
-  if (maxRequests === undefined && fromShare === undefined) return undefined;
+  if (maxRequests === undefined && fromShare === undefined)
+    return shared ? new RequestBudget(Number.POSITIVE_INFINITY, 'no limit of its own', shared) : undefined;
   if (fromShare === undefined || (maxRequests !== undefined && maxRequests <= fromShare)) {
-    return new RequestBudget(maxRequests ?? 0, `--max-requests ${maxRequests}`);
+    return new RequestBudget(maxRequests ?? 0, `--max-requests ${maxRequests}`, shared);
   }
   return new RequestBudget(
     fromShare,
     `--max-quota-share ${maxQuotaShare} of the documented daily quota ${dailyQuota}`,
+    shared,
   );
 }
