@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { RunConfig } from './config/run-config.js';
+import { formatDuration } from './duration.js';
 import { PocError } from './errors.js';
 import type { Logger } from './log.js';
 import { budgetFor } from './pipeline/outbound/budget.js';
@@ -8,7 +9,7 @@ import { diskProblem, holdBallast, isDiskFull } from './runs/disk-guard.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
 import type { RunOutcome } from './runs/outcome.js';
 import { newRunId, RunStore } from './runs/run-store.js';
-import { evaluate, type Threshold } from './runs/thresholds.js';
+import { describeThreshold, evaluate, firstBreach, type Threshold } from './runs/thresholds.js';
 import type { Progress, Scenario } from './scenario.js';
 import { liveTarget } from './targets/live.js';
 import { startMockTarget } from './targets/mock.js';
@@ -33,7 +34,9 @@ export interface RunRequest {
 }
 
 /** One run: target up, pipeline listening, scenario driven, thresholds judged, all stored. */
-export async function executeRun(req: RunRequest): Promise<RunOutcome & { readonly stopReason?: string }> {
+export async function executeRun(
+  req: RunRequest,
+): Promise<RunOutcome & { readonly stopReason?: string; readonly breached?: true }> {
   const runId = newRunId();
   // Every span of the run says which run it belongs to (no cost when tracing is off).
   setRunAttributes({
@@ -75,7 +78,23 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
       ballast.release();
       stop.abort();
     };
-    const signal = AbortSignal.any([req.signal, stop.signal]);
+    // An abortOnFail threshold breached by the findings reported so far stops the run as a
+    // Ctrl-C would (what was measured is kept), but the run failed: exit 99, not 130.
+    const abortOn = req.thresholds.filter((t) => t.abortOnFail);
+    const thresholdStop = new AbortController();
+    let breach: { threshold: Threshold; value: number } | undefined;
+    let scenarioStarted = Date.now();
+    const reportInterim = (values: Readonly<Record<string, number>>) => {
+      if (abortOn.length === 0 || breach || stopReason !== undefined) return;
+      const elapsed = Date.now() - scenarioStarted;
+      const found = firstBreach(abortOn, values, elapsed);
+      if (!found) return;
+      breach = found;
+      stopReason = `threshold ${describeThreshold(found.threshold)} breached at ${formatDuration(elapsed)} into the run (${found.threshold.key} was ${found.value}); abortOnFail stopped it`;
+      req.log.warn({ reason: stopReason }, 'stopping the run');
+      thresholdStop.abort();
+    };
+    const signal = AbortSignal.any([req.signal, stop.signal, thresholdStop.signal]);
     const target: Target = config.live
       ? liveTarget(req.vendor)
       : await startMockTarget(req.vendor, {
@@ -85,6 +104,8 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
         });
     cleanup.push(() => target.stop());
     const metrics = createPipelineMetrics({
+      // --tag labels every series; the keys were checked not to shadow the run's own labels.
+      ...config.tags,
       run_id: runId,
       vendor: req.vendor.profile.id,
       scenario: req.scenario.id,
@@ -115,7 +136,13 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     const address = await listen(pipeline, config.receiverPort);
     const webhookUrl = config.publicUrl ?? `${address}${pipeline.path}`;
     store.begin(
-      { scenario: req.scenario.id, vendor: req.vendor.profile.id, target: target.kind, config },
+      {
+        scenario: req.scenario.id,
+        vendor: req.vendor.profile.id,
+        target: target.kind,
+        config,
+        tags: config.tags,
+      },
       runId,
     );
     // One point a second into the run store, for the report's charts (on disk, not in memory).
@@ -144,6 +171,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     try {
       const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
       const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests);
+      scenarioStarted = Date.now();
       const result = await req.scenario.run(
         {
           ...(budget ? { budget } : {}),
@@ -155,25 +183,34 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
           log: req.log,
           signal,
           progress: req.onProgress,
+          reportInterim,
         },
         config.options,
       );
       findings = result.findings;
       notes = result.notes;
       tables = result.tables ?? [];
-      checks = evaluate([...result.defaultThresholds, ...req.thresholds], findings);
-      status = stopReason
-        ? 'error'
-        : req.signal.aborted
-          ? 'aborted'
-          : checks.every((c) => c.passed)
-            ? 'passed'
-            : 'failed';
+      const judged = [...result.defaultThresholds, ...req.thresholds];
+      checks = evaluate(judged, findings).map((check, i) =>
+        // The breach stopped the run even if the final figure recovered: it is the one shown.
+        breach && judged[i] === breach.threshold && check.passed
+          ? { ...check, value: breach.value, passed: false }
+          : check,
+      );
+      status = breach
+        ? 'failed'
+        : stopReason
+          ? 'error'
+          : req.signal.aborted
+            ? 'aborted'
+            : checks.every((c) => c.passed)
+              ? 'passed'
+              : 'failed';
     } catch (err) {
       // Ctrl-C during set-up aborts calls in flight: that is an interruption, not a failure.
       if (!signal.aborted) failure = err;
       else {
-        status = stopReason ? 'error' : 'aborted';
+        status = breach ? 'failed' : stopReason ? 'error' : 'aborted';
         notes = [`interrupted before anything was measured (${(err as Error).message})`];
       }
     }
@@ -196,6 +233,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
       tables,
       runDir,
       ...(stopReason ? { stopReason } : {}),
+      ...(breach ? { breached: true as const } : {}),
     };
   } finally {
     for (const close of cleanup.reverse()) {
