@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import type { RunConfig } from './config/run-config.js';
-import { formatDuration } from './duration.js';
 import { PocError } from './errors.js';
 import type { Logger } from './log.js';
 import { budgetFor } from './pipeline/outbound/budget.js';
 import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
+import { AbortOnFail } from './runs/abort-on-fail.js';
 import { diskProblem, holdBallast, isDiskFull } from './runs/disk-guard.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
 import type { RunOutcome } from './runs/outcome.js';
 import { newRunId, RunStore } from './runs/run-store.js';
-import { describeThreshold, evaluate, firstBreach, type Threshold } from './runs/thresholds.js';
+import { evaluate, type Threshold } from './runs/thresholds.js';
 import type { Progress, Scenario } from './scenario.js';
 import { liveTarget } from './targets/live.js';
 import { startMockTarget } from './targets/mock.js';
@@ -72,6 +72,7 @@ export async function executeRun(
     const halt = (reason: string) => {
       if (stopReason !== undefined) return;
       stopReason = reason;
+      abortOnFail.disarm();
       req.log.error({ reason }, 'stopping the run');
       // Deliveries would take the room the outcome needs: the vendor is told to retry later.
       pipeline.setDown(true);
@@ -80,21 +81,11 @@ export async function executeRun(
     };
     // An abortOnFail threshold breached by the findings reported so far stops the run as a
     // Ctrl-C would (what was measured is kept), but the run failed: exit 99, not 130.
-    const abortOn = req.thresholds.filter((t) => t.abortOnFail);
-    const thresholdStop = new AbortController();
-    let breach: { threshold: Threshold; value: number } | undefined;
-    let scenarioStarted = Date.now();
-    const reportInterim = (values: Readonly<Record<string, number>>) => {
-      if (abortOn.length === 0 || breach || stopReason !== undefined) return;
-      const elapsed = Date.now() - scenarioStarted;
-      const found = firstBreach(abortOn, values, elapsed);
-      if (!found) return;
-      breach = found;
-      stopReason = `threshold ${describeThreshold(found.threshold)} breached at ${formatDuration(elapsed)} into the run (${found.threshold.key} was ${found.value}); abortOnFail stopped it`;
-      req.log.warn({ reason: stopReason }, 'stopping the run');
-      thresholdStop.abort();
-    };
-    const signal = AbortSignal.any([req.signal, stop.signal, thresholdStop.signal]);
+    const abortOnFail = new AbortOnFail(req.thresholds, (breach) => {
+      stopReason ??= breach.reason;
+      req.log.warn({ reason: breach.reason }, 'stopping the run');
+    });
+    const signal = AbortSignal.any([req.signal, stop.signal, abortOnFail.signal]);
     const target: Target = config.live
       ? liveTarget(req.vendor)
       : await startMockTarget(req.vendor, {
@@ -171,7 +162,7 @@ export async function executeRun(
     try {
       const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
       const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests);
-      scenarioStarted = Date.now();
+      abortOnFail.start();
       const result = await req.scenario.run(
         {
           ...(budget ? { budget } : {}),
@@ -183,7 +174,7 @@ export async function executeRun(
           log: req.log,
           signal,
           progress: req.onProgress,
-          reportInterim,
+          reportInterim: (values) => abortOnFail.report(values),
         },
         config.options,
       );
@@ -191,6 +182,7 @@ export async function executeRun(
       notes = result.notes;
       tables = result.tables ?? [];
       const judged = [...result.defaultThresholds, ...req.thresholds];
+      const breach = abortOnFail.breach;
       checks = evaluate(judged, findings).map((check, i) =>
         // The breach stopped the run even if the final figure recovered: it is the one shown.
         breach && judged[i] === breach.threshold && check.passed
@@ -210,7 +202,7 @@ export async function executeRun(
       // Ctrl-C during set-up aborts calls in flight: that is an interruption, not a failure.
       if (!signal.aborted) failure = err;
       else {
-        status = breach ? 'failed' : stopReason ? 'error' : 'aborted';
+        status = abortOnFail.breach ? 'failed' : stopReason ? 'error' : 'aborted';
         notes = [`interrupted before anything was measured (${(err as Error).message})`];
       }
     }
@@ -233,7 +225,7 @@ export async function executeRun(
       tables,
       runDir,
       ...(stopReason ? { stopReason } : {}),
-      ...(breach ? { breached: true as const } : {}),
+      ...(abortOnFail.breach ? { breached: true as const } : {}),
     };
   } finally {
     for (const close of cleanup.reverse()) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../../harness/config/run-config.js';
+import { AbortOnFail } from '../../harness/runs/abort-on-fail.js';
 import {
   firstBreach,
   readK6Threshold,
@@ -202,5 +203,40 @@ describe('thresholds at the config edge', () => {
     );
     expect(err.code).toBe('POC_ERR_BAD_OPTION');
     expect(err.message).toContain('--threshold[0]');
+  });
+});
+
+describe('AbortOnFail', () => {
+  const read = (expr: string) =>
+    readThreshold(expr, STORM) as Exclude<ReturnType<typeof readThreshold>, { problem: string }>;
+
+  it('aborts once, at the first breach after the delay counted from the scenario’s start', () => {
+    const seen: string[] = [];
+    const loss = read('webhook.loss_count: count==0, abortOnFail, delayAbortEval=1s');
+    const guard = new AbortOnFail([read('webhook.events_sent_count: count>1000000'), loss], (b) =>
+      seen.push(b.reason),
+    );
+    guard.start(10_000);
+    guard.report({ 'webhook.loss_count': 2, 'webhook.events_sent_count': 5 }, 10_500);
+    expect(guard.signal.aborted).toBe(false);
+    guard.report({ 'webhook.loss_count': 2 }, 11_500);
+    expect(guard.signal.aborted).toBe(true);
+    expect(guard.breach).toMatchObject({ threshold: loss, value: 2 });
+    guard.report({ 'webhook.loss_count': 9 }, 12_000);
+    expect(seen).toEqual([
+      'threshold webhook.loss_count==0 breached at 1.5s into the run (webhook.loss_count was 2); abortOnFail stopped it',
+    ]);
+  });
+
+  it('judges nothing once disarmed, or when no threshold asks for it', () => {
+    const calls: unknown[] = [];
+    const disarmed = new AbortOnFail([read('webhook.loss_count==0, abortOnFail')], (b) => calls.push(b));
+    disarmed.disarm();
+    disarmed.report({ 'webhook.loss_count': 3 });
+    const plain = new AbortOnFail([read('webhook.loss_count==0')], (b) => calls.push(b));
+    plain.report({ 'webhook.loss_count': 3 });
+    expect(calls).toEqual([]);
+    expect(disarmed.breach).toBeUndefined();
+    expect(plain.signal.aborted).toBe(false);
   });
 });
