@@ -12,6 +12,8 @@ export interface RunMeta {
   readonly vendor: string;
   readonly target: 'mock' | 'live';
   readonly config: Readonly<Record<string, unknown>>;
+  /** `--tag key=value`: labels on the run's series, and how runs are found again. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface StoredRun extends RunMeta {
@@ -36,6 +38,7 @@ interface RunRow {
   started_at: string;
   ended_at: string | null;
   config: string;
+  tags: string | null;
 }
 
 /** A sortable, readable run id: 20261123-174512-3fa9c1. */
@@ -48,7 +51,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, scenario TEXT NOT NULL, vendor TEXT NOT NULL, target TEXT NOT NULL,
     status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, config TEXT NOT NULL,
-    pid INTEGER, host TEXT, heartbeat_at TEXT
+    pid INTEGER, host TEXT, heartbeat_at TEXT, tags TEXT
   );
   CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
@@ -68,7 +71,7 @@ const SCHEMA = `
 `;
 
 /** Columns added after the first release: a runs.db written by an older poc gets them on open. */
-const ADDED_COLUMNS = ['pid INTEGER', 'host TEXT', 'heartbeat_at TEXT'];
+const ADDED_COLUMNS = ['pid INTEGER', 'host TEXT', 'heartbeat_at TEXT', 'tags TEXT'];
 
 /**
  * A run whose process is gone, or that has not beaten for this long (a pid reused by another
@@ -154,7 +157,7 @@ export class RunStore {
   begin(meta: RunMeta, id = newRunId()): string {
     this.db
       .prepare(
-        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         id,
@@ -167,6 +170,7 @@ export class RunStore {
         process.pid,
         hostname(),
         new Date().toISOString(),
+        JSON.stringify(meta.tags ?? {}),
       );
     return id;
   }
@@ -416,5 +420,7 @@ function toMeta(row: RunRow): RunMetaRow {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     config: JSON.parse(row.config) as Record<string, unknown>,
+    // Runs stored before tags existed have none.
+    tags: row.tags ? (JSON.parse(row.tags) as Record<string, string>) : {},
   };
 }
