@@ -210,6 +210,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .kind.emulation { background: #fff3e0; color: #8a4b00; border: 1px solid #f0c080; } .kind.live { background: #e8f5e9; color: #1b5e20; border: 1px solid #a5d6a7; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
 thead th { background: #f3f5f9; } tr.scenario th, tr.scenario td { background: #fafbfd; border-top: 2px solid #dde2ea; }
+table.matrix tbody th { width: 34%; }
 .summary { color: #555; font-weight: normal; font-size: 12px; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.best { background: #e8f5e9; font-weight: 600; } td.breach { background: #ffebee; color: #b71c1c; font-weight: 600; }
 td.emulated { color: #666; } .err { color: #b71c1c; white-space: pre-wrap; font-size: 12px; margin: 4px 0 0; }
