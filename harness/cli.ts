@@ -88,6 +88,8 @@ Examples:
   $ poc run webhook-storm --vendor hubspot --prometheus-rw http://127.0.0.1:9090/api/v1/write
   $ poc run webhook-storm --vendor hubspot --rate 2000 --duration 10s --fault duplicate=5%,failure=2%
   $ poc run webhook-storm --vendor hubspot --threshold 'webhook.latency_p99_ms<250' --json
+  $ poc run webhook-storm --vendor hubspot --threshold 'webhook.loss_ratio: rate<1%, abortOnFail' --tag team=integrations
+  $ POC_RATE=2000 POC_DURATION=10s poc run webhook-storm --vendor hubspot --summary-export summary.json
   $ poc run replay-backfill --vendor salesforce --history 30d --outage 10m
   $ POC_HUBSPOT_ACCESS_TOKEN=... POC_HUBSPOT_CLIENT_SECRET=... \\
       poc run webhook-storm --vendor hubspot --live --public-url https://my-tunnel.example/webhooks/hubspot`,
@@ -115,7 +117,7 @@ Examples:
       .description(scenario.summary)
       .addHelpText(
         'after',
-        `\nFindings (for --threshold):\n${wrapList(Object.keys(scenario.findings), '  ')}\n\nExamples:\n  $ poc run ${scenario.id} --vendor hubspot\n  $ poc run ${scenario.id} --vendor hubspot --json`,
+        `\nFindings (for --threshold):\n${wrapList(Object.keys(scenario.findings), '  ')}\n${THRESHOLD_HELP}${abortHelp(scenario)}\nEvery flag can also be set through its POC_* variable (shown with it); a flag wins.\n\nExamples:\n  $ poc run ${scenario.id} --vendor hubspot\n  $ poc run ${scenario.id} --vendor hubspot --json`,
       );
     addFlags(command, fields);
     addFlags(command, [...foreign.values()], { hidden: true });
@@ -148,9 +150,35 @@ function addVendorServerCommand(
   command.action(async (_opts, cmd: Command) => {
     const { VENDORS } = await import('./vendors/index.js');
     await spec.run(
-      resolveVendorCommand(spec.schema, spec.part, givenFlags(cmd, fields), Object.keys(VENDORS)),
+      resolveVendorCommand(
+        spec.schema,
+        spec.part,
+        givenFlags(cmd, fields),
+        Object.keys(VENDORS),
+        process.env,
+      ),
     );
   });
+}
+
+/** The exact --threshold grammar, under each scenario's findings. */
+const THRESHOLD_HELP = `
+Thresholds (--threshold, repeatable; any that fails exits 99):
+  <finding><op><number>                          webhook.latency_p99_ms<250
+  <finding>: <aggregation><op><number>[unit]     k6's spelling: webhook.latency_p99_ms: p(99)<250ms
+  ... , abortOnFail[, delayAbortEval=<time>]     stop the run at the first breach (after the delay)
+  ops: < <= > >= == === !=
+  aggregation must be what the finding holds: p(N) / med / min / max / avg on the finding named
+  so (…_p99_…), rate on a ratio, count on a count, value on any finding
+  units: ms, s, m on time findings (a bare number is in the finding's unit); % on a ratio
+`;
+
+/** Which findings an abortOnFail threshold may name in this scenario. */
+function abortHelp(scenario: Scenario): string {
+  const interim = scenario.interimFindings ?? [];
+  return interim.length > 0
+    ? `  abortOnFail applies to the findings reported during the run:\n${wrapList(interim, '    ')}\n`
+    : '  abortOnFail: this scenario reports its findings only at the end, so none can stop it\n';
 }
 
 /** Words joined by commas, wrapped at 100 columns with `indent` in front of each line. */

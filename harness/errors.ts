@@ -28,7 +28,7 @@ export const ERRORS = {
   POC_ERR_UNKNOWN_VENDOR: { exit: EXIT.usage, hint: 'Run `poc list vendors` to see the vendor ids.' },
   POC_ERR_BAD_THRESHOLD: {
     exit: EXIT.usage,
-    hint: 'Write thresholds as `<finding> <op> <number>`, e.g. `webhook.latency_p99_ms<250`; `poc list scenarios` shows each scenario’s findings.',
+    hint: 'Write thresholds as `<finding> <op> <number>` (`webhook.latency_p99_ms<250`) or in k6’s spelling `<finding>: <aggregation><op><number>[unit]` (`webhook.latency_p99_ms: p(99)<250ms`); `poc run <scenario> --help` gives the grammar and the findings.',
   },
   POC_ERR_MISSING_CREDENTIALS: {
     exit: EXIT.usage,

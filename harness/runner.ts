@@ -4,6 +4,7 @@ import { PocError } from './errors.js';
 import type { Logger } from './log.js';
 import { budgetFor, type RequestBudget } from './pipeline/outbound/budget.js';
 import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
+import { AbortOnFail } from './runs/abort-on-fail.js';
 import { diskProblem, holdBallast, isDiskFull } from './runs/disk-guard.js';
 import type { Check, Finding, ResultTable, RunStatus } from './runs/findings.js';
 import type { RunOutcome } from './runs/outcome.js';
@@ -39,7 +40,9 @@ export interface RunRequest {
 }
 
 /** One run: target up, pipeline listening, scenario driven, thresholds judged, all stored. */
-export async function executeRun(req: RunRequest): Promise<RunOutcome & { readonly stopReason?: string }> {
+export async function executeRun(
+  req: RunRequest,
+): Promise<RunOutcome & { readonly stopReason?: string; readonly breached?: true }> {
   const runId = newRunId();
   // Every span of the run says which run it belongs to (no cost when tracing is off).
   setRunAttributes({
@@ -75,13 +78,20 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     const halt = (reason: string) => {
       if (stopReason !== undefined) return;
       stopReason = reason;
+      abortOnFail.disarm();
       req.log.error({ reason }, 'stopping the run');
       // Deliveries would take the room the outcome needs: the vendor is told to retry later.
       pipeline.setDown(true);
       ballast.release();
       stop.abort();
     };
-    const signal = AbortSignal.any([req.signal, stop.signal]);
+    // An abortOnFail threshold breached by the findings reported so far stops the run as a
+    // Ctrl-C would (what was measured is kept), but the run failed: exit 99, not 130.
+    const abortOnFail = new AbortOnFail(req.thresholds, (breach) => {
+      stopReason ??= breach.reason;
+      req.log.warn({ reason: breach.reason }, 'stopping the run');
+    });
+    const signal = AbortSignal.any([req.signal, stop.signal, abortOnFail.signal]);
     const target: Target = config.live
       ? liveTarget(req.vendor, req.liveEnv)
       : await startMockTarget(req.vendor, {
@@ -91,6 +101,8 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
         });
     cleanup.push(() => target.stop());
     const metrics = createPipelineMetrics({
+      // --tag labels every series; the keys were checked not to shadow the run's own labels.
+      ...config.tags,
       run_id: runId,
       vendor: req.vendor.profile.id,
       scenario: req.scenario.id,
@@ -127,6 +139,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
         target: target.kind,
         config,
         ...(req.playbookId ? { playbookId: req.playbookId } : {}),
+        tags: config.tags,
       },
       runId,
     );
@@ -156,6 +169,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
     const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
     const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests, req.sharedBudget);
     try {
+      abortOnFail.start();
       const result = await req.scenario.run(
         {
           ...(budget ? { budget } : {}),
@@ -167,25 +181,35 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
           log: req.log,
           signal,
           progress: req.onProgress,
+          reportInterim: (values) => abortOnFail.report(values),
         },
         config.options,
       );
       findings = result.findings;
       notes = result.notes;
       tables = result.tables ?? [];
-      checks = evaluate([...result.defaultThresholds, ...req.thresholds], findings);
-      status = stopReason
-        ? 'error'
-        : req.signal.aborted
-          ? 'aborted'
-          : checks.every((c) => c.passed)
-            ? 'passed'
-            : 'failed';
+      const judged = [...result.defaultThresholds, ...req.thresholds];
+      const breach = abortOnFail.breach;
+      checks = evaluate(judged, findings).map((check, i) =>
+        // The breach stopped the run even if the final figure recovered: it is the one shown.
+        breach && judged[i] === breach.threshold && check.passed
+          ? { ...check, value: breach.value, passed: false }
+          : check,
+      );
+      status = breach
+        ? 'failed'
+        : stopReason
+          ? 'error'
+          : req.signal.aborted
+            ? 'aborted'
+            : checks.every((c) => c.passed)
+              ? 'passed'
+              : 'failed';
     } catch (err) {
       // Ctrl-C during set-up aborts calls in flight: that is an interruption, not a failure.
       if (!signal.aborted) failure = err;
       else {
-        status = stopReason ? 'error' : 'aborted';
+        status = abortOnFail.breach ? 'failed' : stopReason ? 'error' : 'aborted';
         notes = [`interrupted before anything was measured (${(err as Error).message})`];
       }
     }
@@ -215,6 +239,7 @@ export async function executeRun(req: RunRequest): Promise<RunOutcome & { readon
       tables,
       runDir,
       ...(stopReason ? { stopReason } : {}),
+      ...(abortOnFail.breach ? { breached: true as const } : {}),
     };
   } finally {
     for (const close of cleanup.reverse()) {

@@ -34,6 +34,12 @@ export interface RunContext {
   /** The run's vendor request budget (--max-requests, --max-quota-share), when one is set. */
   readonly budget?: RequestBudget;
   progress(update: Progress): void;
+  /**
+   * The findings known so far (a subset of `interimFindings`), reported during the run, e.g. at
+   * each progress tick. The runner judges the abortOnFail thresholds on them and aborts `signal`
+   * at the first breach; the scenario then ends as on Ctrl-C and returns what it measured.
+   */
+  reportInterim(values: Readonly<Record<string, number>>): void;
 }
 
 export interface ScenarioResult {
@@ -59,6 +65,11 @@ export interface Scenario<S extends z.ZodObject = z.ZodObject> {
   readonly options: S;
   /** Every finding the scenario can produce; thresholds, compare and the scorecard check against it. */
   readonly findings: FindingSpecs;
+  /**
+   * The findings run() reports while it runs (RunContext.reportInterim): the only ones an
+   * abortOnFail threshold may name. Absent: the findings are known only at the end.
+   */
+  readonly interimFindings?: readonly string[];
   /** Loaded on demand: `--help` and the registry never pay for what a run needs. */
   run(ctx: RunContext, options: z.output<S>): Promise<ScenarioResult>;
 }

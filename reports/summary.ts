@@ -38,7 +38,11 @@ export function renderResults(run: Pick<RunOutcome, 'findings' | 'checks' | 'tab
   return lines.join('\n');
 }
 
-export function summaryJson(outcome: RunOutcome): string {
+/**
+ * The run's summary as JSON: what `--json` prints, `--summary-export` writes and every run
+ * leaves in its folder. `stopReason` is there only when the run was stopped before its end.
+ */
+export function summaryJson(outcome: RunOutcome & { readonly stopReason?: string }): string {
   return JSON.stringify(
     {
       runId: outcome.runId,
@@ -46,6 +50,7 @@ export function summaryJson(outcome: RunOutcome): string {
       vendor: outcome.vendor,
       target: outcome.target,
       status: outcome.status,
+      ...(outcome.stopReason ? { stopReason: outcome.stopReason } : {}),
       findings: Object.fromEntries(outcome.findings.map((f) => [f.key, { value: f.value, unit: f.unit }])),
       checks: outcome.checks,
       notes: outcome.notes,

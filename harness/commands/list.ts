@@ -35,12 +35,18 @@ export async function listCommand(
     return runs
       .map(
         (r) =>
-          `${r.id}  ${r.status.padEnd(8)} ${r.scenario.padEnd(21)} ${r.vendor.padEnd(10)} ${r.target}  ${r.startedAt}\n`,
+          `${r.id}  ${r.status.padEnd(8)} ${r.scenario.padEnd(21)} ${r.vendor.padEnd(10)} ${r.target}  ${r.startedAt}${formatTags(r.tags)}\n`,
       )
       .join('');
   } finally {
     store.close();
   }
+}
+
+/** `--tag`s as they were given, after the columns every run has. */
+function formatTags(tags: Readonly<Record<string, string>> | undefined): string {
+  const pairs = Object.entries(tags ?? {}).map(([k, v]) => `${k}=${v}`);
+  return pairs.length > 0 ? `  ${pairs.join(',')}` : '';
 }
 
 function fact<T>(d: Documented<T>, show: (v: T) => string = String): string {

@@ -62,10 +62,11 @@ export async function runCommand(
       process.stderr.write(`warning: could not write ${report}\n`);
     }
     if (config.junit) await writeFile(config.junit, renderJunit(outcome));
+    if (config.summaryExport) await writeFile(config.summaryExport, `${json}\n`);
     const text = `${renderSummary(outcome)}${reported ? `\nreport:   ${report} (charts over time; opens offline)` : ''}`;
     process.stdout.write(`${config.json ? json : text}\n`);
     // Stored and printed first: the error says why the run ended, the summary what it measured.
-    if (outcome.stopReason)
+    if (outcome.stopReason && !outcome.breached)
       throw new PocError('POC_ERR_DISK_FULL', `${outcome.stopReason}; the run was stopped`);
     if (outcome.status === 'aborted') return EXIT.interrupted;
     return outcome.status === 'passed' ? EXIT.ok : EXIT.thresholds;

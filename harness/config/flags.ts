@@ -14,7 +14,10 @@ export interface FlagField {
   /** The default as a person writes it (`30s`, not 30000); absent when there is none. */
   readonly defaultText?: string;
   readonly placeholder: string;
+  /** The environment variable that also sets it (POC_RATE for --rate); a flag wins over it. */
   readonly env?: string;
+  /** The field names its variable itself (POC_PROMETHEUS_RW_URL): errors name it even for a flag. */
+  readonly envNamed?: true;
   readonly only?: 'mock' | 'live';
   readonly hidden?: boolean;
 }
@@ -60,6 +63,11 @@ export function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** The variable a flag is read from when the field names none: --max-requests -> POC_MAX_REQUESTS. */
+export function envName(flag: string): string {
+  return `POC_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
 /** Every field of an object schema as a flag, in declaration order. */
 export function flagFields(schema: z.ZodObject): FlagField[] {
   return Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => {
@@ -86,15 +94,19 @@ export function flagFields(schema: z.ZodObject): FlagField[] {
         : kind === 'duration'
           ? formatDuration(Number(defaultValue))
           : String(defaultValue);
+    const flag = cli.flag ?? kebab(key);
+    // poc's own flags between its processes have no variable: nothing a user sets.
+    const env = cli.env ?? (cli.hidden ? undefined : envName(flag));
     return {
       key,
-      flag: cli.flag ?? kebab(key),
+      flag,
       kind,
       description: typeof meta.description === 'string' ? meta.description : '',
       placeholder: cli.placeholder ?? (kind === 'number' ? 'n' : 'value'),
       ...(choices ? { choices } : {}),
       ...(defaultText === undefined ? {} : { defaultText }),
-      ...(cli.env ? { env: cli.env } : {}),
+      ...(env ? { env } : {}),
+      ...(cli.env ? { envNamed: true as const } : {}),
       ...(cli.only ? { only: cli.only } : {}),
       ...(cli.hidden ? { hidden: true } : {}),
     };
@@ -147,6 +159,39 @@ export function givenFlags(command: Command, fields: readonly FlagField[]): Reco
     given[field.key] = field.kind === 'number' ? asNumber(value) : value;
   }
   return given;
+}
+
+/**
+ * The fields set through their environment variables, as schema input: numbers made numbers,
+ * `true`/`false` (or 1/0) for a switch, a list's values separated by `;` or new lines (a fault
+ * spec and a k6 threshold have commas of their own). An empty variable is not set.
+ */
+export function envValues(fields: readonly FlagField[], env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of fields) {
+    const text = field.env ? env[field.env] : undefined;
+    if (text === undefined || text.trim() === '') continue;
+    values[field.key] =
+      field.kind === 'number'
+        ? asNumber(text)
+        : field.kind === 'boolean'
+          ? asSwitch(text)
+          : field.kind === 'list'
+            ? text
+                .split(/[;\n]/)
+                .map((v) => v.trim())
+                .filter((v) => v !== '')
+            : text;
+  }
+  return values;
+}
+
+/** A switch written in a variable; anything else stays text, for the schema to refuse by name. */
+function asSwitch(text: string): unknown {
+  const t = text.trim().toLowerCase();
+  if (t === 'true' || t === '1' || t === 'yes') return true;
+  if (t === 'false' || t === '0' || t === 'no') return false;
+  return text;
 }
 
 /** Numbers typed as text become numbers; anything else stays text, for the schema to name. */

@@ -54,7 +54,8 @@ export function resolveConfig<S extends z.ZodObject>(
   const issues: ConfigIssue[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
+      // A key unknown inside a value (a threshold object) is named under its field, not as an option.
+      if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
         for (const key of issue.keys)
           issues.push({
             label: label(key),

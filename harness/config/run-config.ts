@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { readThreshold, type Threshold } from '../runs/thresholds.js';
+import { readThreshold, type Threshold, type ThresholdInput } from '../runs/thresholds.js';
 import type { Scenario } from '../scenario.js';
-import { type FlagField, flagFields, kebab } from './flags.js';
+import { envValues, type FlagField, flagFields, kebab } from './flags.js';
 import { outputPathProblem } from './output-path.js';
 import { type ConfigIssue, type ConfigSource, configError, resolveConfig } from './resolve.js';
 import { publicUrlProblem, type RunOptions, runOptions } from './run-options.js';
@@ -78,16 +78,16 @@ export function checkRunConfig(
   const flagLabel = (key: string) => {
     const field = byKey.get(key);
     const flag = `--${field?.flag ?? kebab(key)}`;
-    return field?.env ? `${flag} (or ${field.env})` : flag;
+    return field?.env && field.envNamed ? `${flag} (or ${field.env})` : flag;
   };
-  const fromEnv: Record<string, unknown> = {};
-  for (const field of fields) {
-    const value = field.env ? sources.env[field.env] : undefined;
-    if (value !== undefined && value !== '') fromEnv[field.key] = value;
-  }
+  // A value from the environment is named by its variable: the user may not know it is set.
+  const envLabel = (key: string) => {
+    const field = byKey.get(key);
+    return field?.env ? `--${field.flag} (or ${field.env})` : flagLabel(key);
+  };
   const layers: ConfigSource[] = [
     ...(sources.file ? [sources.file] : []),
-    { values: fromEnv, label: flagLabel },
+    { values: envValues(fields, sources.env), label: envLabel },
     { values: sources.flags, label: flagLabel },
   ];
   const resolved = resolveConfig(schema, layers, {
@@ -131,25 +131,20 @@ export function checkRunConfig(
     }
   }
   // Output paths are checked now: a run must not finish only to find it cannot write its report.
-  if (typeof raw.junit === 'string') {
-    const problem = outputPathProblem(raw.junit);
-    if (problem)
-      issues.push({ label: resolved.label('junit'), message: problem, code: 'POC_ERR_OUTPUT_PATH' });
+  for (const key of ['junit', 'summaryExport'] as const) {
+    const path = raw[key];
+    if (typeof path !== 'string') continue;
+    const problem = outputPathProblem(path);
+    if (problem) issues.push({ label: resolved.label(key), message: problem, code: 'POC_ERR_OUTPUT_PATH' });
   }
   const thresholds: Threshold[] = [];
-  const keys = Object.keys(scenario.findings);
-  const expressions = Array.isArray(raw.thresholds)
-    ? raw.thresholds.filter((t) => typeof t === 'string')
-    : [];
-  for (const expr of expressions) {
-    const read = readThreshold(expr, keys);
-    if ('problem' in read)
-      issues.push({
-        label: resolved.label('thresholds'),
-        message: read.problem,
-        code: 'POC_ERR_BAD_THRESHOLD',
-      });
-    else thresholds.push(read);
+  const inputs = Array.isArray(raw.thresholds) ? (raw.thresholds as unknown[]).filter(isThresholdInput) : [];
+  for (const input of inputs) {
+    const read = readThreshold(input, scenario.findings);
+    const problem = 'problem' in read ? read.problem : abortProblem(scenario, read);
+    if (problem)
+      issues.push({ label: resolved.label('thresholds'), message: problem, code: 'POC_ERR_BAD_THRESHOLD' });
+    else thresholds.push(read as Threshold);
   }
   if (issues.length > 0 || value === undefined) return { issues };
 
@@ -163,6 +158,29 @@ export function checkRunConfig(
     options: Object.freeze(pick(Object.keys(scenario.options.shape))),
   };
   return { config: Object.freeze(config), thresholds };
+}
+
+/** Strings and k6 objects; anything else the schema has already named. */
+function isThresholdInput(value: unknown): value is ThresholdInput {
+  return (
+    typeof value === 'string' ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { threshold?: unknown }).threshold === 'string')
+  );
+}
+
+/**
+ * abortOnFail needs the finding while the run goes on: one the scenario only knows at the end
+ * could never stop it, and a stop that silently never happens is worse than a refusal.
+ */
+function abortProblem(scenario: Scenario, threshold: Threshold): string | undefined {
+  if (!threshold.abortOnFail) return undefined;
+  const interim = scenario.interimFindings ?? [];
+  if (interim.includes(threshold.key)) return undefined;
+  return interim.length > 0
+    ? `abortOnFail: ${scenario.id} reports ${threshold.key} only at the end, so it cannot stop the run; findings that can: ${interim.join(', ')}`
+    : `abortOnFail: ${scenario.id} reports its findings only at the end, so no threshold can stop it; drop abortOnFail`;
 }
 
 function mockOnly(key: string): string {

@@ -10,6 +10,16 @@ import {
   share,
   vendorId,
 } from './fields.js';
+import { runTags } from './tags.js';
+
+/** k6's object form of one threshold, the finding named in `threshold` (a plan file writes it). */
+const k6ThresholdObject = z
+  .object({
+    threshold: z.string().min(1).describe('<finding>: <k6 expression>, e.g. webhook.loss_count: count==0'),
+    abortOnFail: z.boolean().optional().describe('stop the run at the first breach'),
+    delayAbortEval: z.string().optional().describe('how long into the run before a breach may stop it'),
+  })
+  .strict();
 
 /**
  * The options every `poc run` takes, whatever the scenario: where the run points, what it may
@@ -35,10 +45,15 @@ export const runOptions = z
       .meta({ cli: { only: 'mock' } }),
     faults: faultSpecs().meta({ cli: { flag: 'fault', placeholder: 'spec', only: 'mock' } }),
     thresholds: z
-      .array(z.string())
+      .array(z.union([z.string(), k6ThresholdObject]))
       .default([])
-      .describe('fail (exit 99) unless the expression holds, e.g. webhook.latency_p99_ms<250')
+      .describe(
+        'fail (exit 99) unless the expression holds: webhook.latency_p99_ms<250, or k6’s webhook.latency_p99_ms: p(99)<250ms; add ", abortOnFail" to stop the run at the first breach',
+      )
       .meta({ cli: { flag: 'threshold', placeholder: 'expr' } }),
+    tags: runTags()
+      .describe('label every series and the stored run with key=value, e.g. team=integrations')
+      .meta({ cli: { flag: 'tag', placeholder: 'key=value' } }),
     maxRequests: count(1)
       .optional()
       .describe('stop sending to the vendor API after n requests (retries count)')
@@ -55,6 +70,12 @@ export const runOptions = z
       .min(1)
       .optional()
       .describe('also write the checks as JUnit XML (a failed threshold is a failed test)')
+      .meta({ cli: { placeholder: 'file' } }),
+    summaryExport: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('also write the run’s summary JSON (what --json prints) to this file, as k6 does')
       .meta({ cli: { placeholder: 'file' } }),
     prometheusRw: httpUrl('the remote-write endpoint, e.g. http://127.0.0.1:9090/api/v1/write')
       // Argv is visible to every process, and so would the credentials be.

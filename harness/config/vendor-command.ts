@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { VENDOR_OPTIONS } from '../vendors/options.js';
-import { type FlagField, flagFields, kebab } from './flags.js';
+import { envValues, type FlagField, flagFields, kebab } from './flags.js';
 import { configError, resolveConfig } from './resolve.js';
 
 type Part = 'mock' | 'receiver';
@@ -33,26 +33,40 @@ export function vendorCommandFields(
 /**
  * Resolves `poc mock-vendor` / `poc receiver`: the generic options plus the chosen vendor's own.
  * Another vendor's option is refused with the vendor it belongs to; every problem at once.
+ * `env` sets what no flag gives (POC_PORT for --port); the chosen vendor's own variables only.
  */
 export function resolveVendorCommand<S extends z.ZodObject>(
   generic: S,
   part: Part,
   flags: Readonly<Record<string, unknown>>,
   knownVendors: readonly string[],
+  env: NodeJS.ProcessEnv = {},
 ): Readonly<z.output<S> & Record<string, unknown>> {
-  const vendor = typeof flags.vendor === 'string' ? flags.vendor : undefined;
+  const genericFields = flagFields(generic);
+  const fromEnv = envValues(genericFields, env);
+  const given = { ...fromEnv, ...flags };
+  const vendor = typeof given.vendor === 'string' ? given.vendor : undefined;
   const extra = vendor ? VENDOR_OPTIONS[vendor]?.[part] : undefined;
   const schema = extra ? generic.extend(extra.shape) : generic;
-  const label = (key: string) => `--${flagFields(schema).find((f) => f.key === key)?.flag ?? kebab(key)}`;
+  const fields = flagFields(schema);
+  const label = (key: string) => `--${fields.find((f) => f.key === key)?.flag ?? kebab(key)}`;
+  const envLabel = (key: string) => {
+    const field = fields.find((f) => f.key === key);
+    return field?.env ? `--${field.flag} (or ${field.env})` : label(key);
+  };
   const owners = new Map(vendorFields(part).map(({ field, vendors }) => [field.key, vendors]));
-  const resolved = resolveConfig(schema, [{ values: flags, label }], {
+  const sources = [
+    { values: { ...fromEnv, ...envValues(extra ? flagFields(extra) : [], env) }, label: envLabel },
+    { values: flags, label },
+  ];
+  const resolved = resolveConfig(schema, sources, {
     fallback: label,
     unknown: (key) => `applies to ${owners.get(key)?.join(', ') ?? 'no vendor'} only, not ${vendor}; drop it`,
   });
   const issues = [...resolved.issues];
   if (vendor !== undefined && !knownVendors.includes(vendor))
     issues.unshift({
-      label: '--vendor',
+      label: resolved.label('vendor'),
       message: `unknown vendor "${vendor}"; known: ${knownVendors.join(', ')}`,
       code: 'POC_ERR_UNKNOWN_VENDOR',
     });

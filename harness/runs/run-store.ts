@@ -14,6 +14,8 @@ export interface RunMeta {
   readonly config: Readonly<Record<string, unknown>>;
   /** The playbook the run belongs to, when `poc playbook` started it. */
   readonly playbookId?: string;
+  /** `--tag key=value`: labels on the run's series, and how runs are found again. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface StoredRun extends RunMeta {
@@ -40,6 +42,7 @@ interface RunRow {
   config: string;
   playbook_id: string | null;
   vendor_requests: number | null;
+  tags: string | null;
 }
 
 /** One `poc playbook`: the plan as it was read, and what it was asked to run. */
@@ -66,7 +69,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, scenario TEXT NOT NULL, vendor TEXT NOT NULL, target TEXT NOT NULL,
     status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, config TEXT NOT NULL,
-    pid INTEGER, host TEXT, heartbeat_at TEXT
+    pid INTEGER, host TEXT, heartbeat_at TEXT, tags TEXT
   );
   CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
@@ -97,6 +100,7 @@ const ADDED_COLUMNS = [
   'playbook_id TEXT',
   // Vendor API requests the run sent (its budget's count): a playbook's live budget spans runs.
   'vendor_requests INTEGER',
+  'tags TEXT',
 ];
 
 /**
@@ -183,7 +187,7 @@ export class RunStore {
   begin(meta: RunMeta, id = newRunId()): string {
     this.db
       .prepare(
-        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at, playbook_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO runs (id, scenario, vendor, target, status, started_at, config, pid, host, heartbeat_at, playbook_id, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         id,
@@ -197,6 +201,7 @@ export class RunStore {
         hostname(),
         new Date().toISOString(),
         meta.playbookId ?? null,
+        JSON.stringify(meta.tags ?? {}),
       );
     return id;
   }
@@ -514,6 +519,8 @@ function toMeta(row: RunRow): RunMetaRow {
     endedAt: row.ended_at,
     config: JSON.parse(row.config) as Record<string, unknown>,
     ...(row.playbook_id ? { playbookId: row.playbook_id } : {}),
+    // Runs stored before tags existed have none.
+    tags: row.tags ? (JSON.parse(row.tags) as Record<string, string>) : {},
   };
 }
 

@@ -31,17 +31,31 @@ export class SeqSet {
     return word < this.bits.length && ((this.bits[word] ?? 0) & (1 << (seq & 31))) !== 0;
   }
 
-  /** How many members of this set are missing from `other`. */
-  missingFrom(other: SeqSet): number {
+  /** How many members below `below` (all by default) there are. */
+  sizeBelow(below: number): number {
+    let n = 0;
+    for (let w = 0; w < this.bits.length && w * 32 < below; w++)
+      n += popcount((this.bits[w] ?? 0) & lowMask(w, below));
+    return n;
+  }
+
+  /** How many members of this set (below `below`, all by default) are missing from `other`. */
+  missingFrom(other: SeqSet, below = Number.POSITIVE_INFINITY): number {
     let missing = 0;
-    for (let w = 0; w < this.bits.length; w++) {
-      const mine = this.bits[w] ?? 0;
+    for (let w = 0; w < this.bits.length && w * 32 < below; w++) {
+      const mine = (this.bits[w] ?? 0) & lowMask(w, below);
       if (mine === 0) continue;
       const theirs = w < other.bits.length ? (other.bits[w] ?? 0) : 0;
       missing += popcount(mine & ~theirs);
     }
     return missing;
   }
+}
+
+/** The bits of word `w` that stand for sequence numbers below `below`. */
+function lowMask(w: number, below: number): number {
+  const inWord = below - w * 32;
+  return inWord >= 32 ? 0xffffffff : (1 << inWord) - 1;
 }
 
 function popcount(x: number): number {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { count, duration, positive, share } from '../../harness/config/fields.js';
 import { defineScenario } from '../../harness/scenario.js';
 import { WEBHOOK_STORM_FINDINGS } from './findings.js';
+import { INTERIM_FINDINGS } from './interim.js';
 
 export const webhookStormOptions = z
   .object({
@@ -27,5 +28,6 @@ export const webhookStorm = defineScenario({
   receivesWebhooks: true,
   options: webhookStormOptions,
   findings: WEBHOOK_STORM_FINDINGS,
+  interimFindings: INTERIM_FINDINGS,
   run: async (ctx, options) => (await import('./run.js')).runWebhookStorm(ctx, options),
 });

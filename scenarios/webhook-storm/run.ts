@@ -7,6 +7,7 @@ import type { RecordInput } from '../../harness/vendors/types.js';
 import { waitFor } from '../../harness/wait.js';
 import type { webhookStormOptions } from './definition.js';
 import { WEBHOOK_STORM_FINDINGS, type WebhookStormFinding } from './findings.js';
+import { InterimFindings } from './interim.js';
 import { createPool, drivePath, type PathResult, partlyFailed, planRates } from './load.js';
 import { StormObserver } from './observer.js';
 import { encodeSeq, SEQ_FIELD } from './sequence.js';
@@ -114,9 +115,17 @@ export async function runWebhookStorm(ctx: RunContext, opts: WebhookStormOptions
     );
   }
 
+  const interim = new InterimFindings(
+    observer,
+    opts.grace,
+    () => nextSeq,
+    () => ({ writeErrors, counters }),
+  );
   const started = Date.now();
   const ticker = setInterval(() => {
-    const elapsed = Date.now() - started;
+    const now = Date.now();
+    const elapsed = now - started;
+    ctx.reportInterim(interim.at(now));
     ctx.progress({
       phase: elapsed < opts.duration ? 'storm' : 'drain',
       done: Math.min(elapsed, opts.duration),

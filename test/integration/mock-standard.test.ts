@@ -273,7 +273,13 @@ describe('the reference receiver and the official standardwebhooks library', () 
       const post = (signature: string) =>
         fetch(receiver.url, {
           method: 'POST',
-          headers: { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature },
+          headers: {
+            // What a Standard Webhooks sender sends; another content type is refused 415 first.
+            'content-type': 'application/json',
+            'webhook-id': id,
+            'webhook-timestamp': ts,
+            'webhook-signature': signature,
+          },
           body,
         });
       const onlyStale = await post(staleEntry);
