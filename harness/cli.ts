@@ -120,11 +120,16 @@ Examples:
         `\nFindings (for --threshold):\n${wrapList(Object.keys(scenario.findings), '  ')}\n${THRESHOLD_HELP}${abortHelp(scenario)}\nEvery flag can also be set through its POC_* variable (shown with it); a flag wins.\n\nExamples:\n  $ poc run ${scenario.id} --vendor hubspot\n  $ poc run ${scenario.id} --vendor hubspot --json`,
       );
     addFlags(command, fields);
+    command.option(
+      '--config <file>',
+      'read this scenario’s options for --vendor from a plan (poc.yaml); flags and POC_* variables win (env: POC_CONFIG)',
+    );
     addFlags(command, [...foreign.values()], { hidden: true });
-    command.action(async (_opts, cmd: Command) => {
+    command.action(async (opts: { config?: string }, cmd: Command) => {
       const { runCommand } = await import('./commands/run.js');
       const flags = givenFlags(cmd, [...fields, ...foreign.values()]);
-      process.exitCode = await withTracing(() => runCommand(scenario, flags, interruptSignal()));
+      const config = opts.config ?? (process.env.POC_CONFIG || undefined);
+      process.exitCode = await withTracing(() => runCommand(scenario, flags, interruptSignal(), config));
     });
   }
 }
@@ -294,15 +299,75 @@ Examples:
     });
 
   program
+    .command('init')
+    .description(
+      'Write a commented poc.yaml: the PoC plan `poc playbook` runs (vendors, scenarios, thresholds, outputs).',
+    )
+    .option('--file <path>', 'where to write the plan', 'poc.yaml')
+    .option('--force', 'overwrite an existing file', false)
+    .addHelpText('after', '\nExamples:\n  $ poc init && poc playbook\n  $ poc init --file plans/q3-crm.yaml')
+    .action(async (opts: { file: string; force: boolean }) => {
+      const { initCommand } = await import('./commands/init.js');
+      process.stdout.write(await initCommand(opts));
+    });
+
+  program
+    .command('playbook')
+    .description(
+      'Run the plan: every scenario on every vendor, then the scorecard, an overview page and a Markdown summary.',
+    )
+    .argument('[args...]', '[run] [plan file, default poc.yaml]')
+    .option('--vendors <list>', 'only these vendors of the plan, e.g. hubspot,pipedrive')
+    .option('--scenarios <list>', 'only these scenarios of the plan, e.g. webhook-storm,signature-check')
+    .option(
+      '--resume <playbook-id>',
+      'continue an interrupted playbook: finished runs are kept, the rest run',
+    )
+    .option('--json', 'print the outcome as JSON on stdout', false)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every run passed, 99 a threshold failed, 1 a run could not run, 130 interrupted
+(Ctrl-C or SIGTERM: the current run is stored; --resume continues).
+
+Examples:
+  $ poc init && poc playbook
+  $ poc playbook plans/q3.yaml --vendors hubspot,salesforce --scenarios webhook-storm
+  $ poc playbook --resume pb-20261203-101500-3fa9c1
+  $ poc playbook --json > outcome.json; cat poc-report/summary.md >> "$GITHUB_STEP_SUMMARY"`,
+    )
+    .action(
+      async (
+        args: string[],
+        opts: { vendors?: string; scenarios?: string; resume?: string; json: boolean },
+      ) => {
+        const rest = args[0] === 'run' ? args.slice(1) : args;
+        if (rest.length > 1)
+          throw new PocError(
+            'POC_ERR_USAGE',
+            `poc playbook takes one plan file, not ${rest.length}: ${rest.join(' ')}`,
+          );
+        const { playbookCommand } = await import('./commands/playbook.js');
+        const plan = rest[0] ?? (process.env.POC_CONFIG || 'poc.yaml');
+        process.exitCode = await withTracing(() => playbookCommand({ ...opts, plan }, interruptSignal()));
+      },
+    );
+
+  program
     .command('list')
-    .description('List scenarios, vendors or stored runs.')
+    .description('List scenarios, vendors, stored runs or playbooks.')
     .addArgument(
-      new Argument('<what>', 'scenarios | vendors | runs').choices(['scenarios', 'vendors', 'runs']),
+      new Argument('<what>', 'scenarios | vendors | runs | playbooks').choices([
+        'scenarios',
+        'vendors',
+        'runs',
+        'playbooks',
+      ]),
     )
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nExamples:\n  $ poc list scenarios\n  $ poc list runs --json')
-    .action(async (what: 'scenarios' | 'vendors' | 'runs', opts) => {
+    .action(async (what: 'scenarios' | 'vendors' | 'runs' | 'playbooks', opts) => {
       const { listCommand } = await import('./commands/list.js');
       process.stdout.write(await listCommand(what, opts));
     });

@@ -6,7 +6,7 @@ import type { Documented, VendorProfile } from '../vendors/types.js';
 
 /** `poc list scenarios|vendors|runs`. */
 export async function listCommand(
-  what: 'scenarios' | 'vendors' | 'runs',
+  what: 'scenarios' | 'vendors' | 'runs' | 'playbooks',
   opts: { dataDir: string; json: boolean },
 ) {
   if (what === 'scenarios') {
@@ -28,6 +28,7 @@ export async function listCommand(
   }
   const store = new RunStore(opts.dataDir, { mode: 'read' });
   try {
+    if (what === 'playbooks') return listPlaybooks(store, opts);
     const runs = store.list();
     if (opts.json) return `${JSON.stringify(runs, null, 2)}\n`;
     if (runs.length === 0)
@@ -73,4 +74,31 @@ function describeVendor(p: VendorProfile): string {
     `  sources:    ${[...sources].join(', ')}`,
     '',
   ].join('\n');
+}
+
+/** Playbooks newest first, each with its runs counted by status (how far it got). */
+function listPlaybooks(store: RunStore, opts: { dataDir: string; json: boolean }): string {
+  const rows = store.playbooks().map((p) => {
+    const runs = store.runsOfPlaybook(p.id);
+    const byStatus: Record<string, number> = {};
+    for (const r of runs) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    return { ...p, planText: undefined, runs: runs.length, byStatus };
+  });
+  if (opts.json)
+    return `${JSON.stringify(
+      rows.map(({ planText: _, ...r }) => r),
+      null,
+      2,
+    )}\n`;
+  if (rows.length === 0) return `no playbooks in ${opts.dataDir} yet; try: poc init && poc playbook\n`;
+  return rows
+    .map(
+      (p) =>
+        `${p.id}  ${p.status.padEnd(11)} ${p.vendors.length} vendor(s) x ${p.scenarios.length} scenario(s)  ${
+          Object.entries(p.byStatus)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ') || 'no runs'
+        }  ${p.startedAt}  ${p.planPath}\n`,
+    )
+    .join('');
 }

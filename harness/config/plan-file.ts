@@ -1,5 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { PocError } from '../errors.js';
+import { type K6ThresholdValue, toThresholdInput } from '../runs/thresholds.js';
 import type { Scenario } from '../scenario.js';
 import { count, folder, httpUrl, share } from './fields.js';
 import type { ConfigIssue, ConfigSource } from './resolve.js';
@@ -14,13 +15,16 @@ import { parseYamlDocument, readYamlDocument, type YamlDocument } from './yaml-d
  * one `poc run <scenario>` flags come from), every problem of every vendor x scenario at once.
  */
 
-const envName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be the NAME of an environment variable (A-Z, 0-9, _), never its value' });
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: 'must be the NAME of an environment variable (A-Z, 0-9, _), never its value',
+});
 
 const vendorPlan = z
   .object({
-    target: z.enum(['mock', 'live']).default('mock').describe('the embedded emulation, or the vendor’s sandbox'),
+    target: z
+      .enum(['mock', 'live'])
+      .default('mock')
+      .describe('the embedded emulation, or the vendor’s sandbox'),
     credentials: z
       .object({ token: envName, webhookSecret: envName, baseUrl: envName.optional() })
       .strict()
@@ -42,25 +46,44 @@ const planShape = z
     version: z.literal(1, { error: 'must be 1 (the plan format this poc reads)' }).default(1),
     dataDir: folder('.poc', 'where runs are stored'),
     vendors: z
-      .record(z.string(), vendorPlan.nullable().transform((v) => v ?? vendorPlan.parse({})))
-      .refine((v) => Object.keys(v).length > 0, { error: 'name at least one vendor, e.g. hubspot: { target: mock }' }),
+      .record(
+        z.string(),
+        vendorPlan.nullable().transform((v) => v ?? vendorPlan.parse({})),
+      )
+      .refine((v) => Object.keys(v).length > 0, {
+        error: 'name at least one vendor, e.g. hubspot: { target: mock }',
+      }),
     defaults: z.record(z.string(), z.unknown()).nullable().default({}),
     scenarios: z
       .record(z.string(), z.record(z.string(), z.unknown()).nullable())
-      .refine((v) => Object.keys(v).length > 0, { error: 'name at least one scenario, e.g. webhook-storm: {}' }),
+      .refine((v) => Object.keys(v).length > 0, {
+        error: 'name at least one scenario, e.g. webhook-storm: {}',
+      }),
     scorecard: z
       .object({ weights: z.string().min(1).optional(), answers: z.string().min(1).optional() })
       .strict()
-      .default({}),
+      .nullish()
+      .transform((v) => v ?? {}),
     outputs: z
       .object({
         dir: z.string().min(1).default('poc-report'),
-        scorecard: z.string().regex(/\.xlsx$/, { error: 'must end in .xlsx' }).default('scorecard.xlsx'),
-        overview: z.string().regex(/\.html$/, { error: 'must end in .html' }).default('overview.html'),
+        scorecard: z
+          .string()
+          .regex(/\.xlsx$/, { error: 'must end in .xlsx' })
+          .default('scorecard.xlsx'),
+        overview: z
+          .string()
+          .regex(/\.html$/, { error: 'must end in .html' })
+          .default('overview.html'),
         markdown: z.string().regex(/\.md$/, { error: 'must end in .md' }).default('summary.md'),
       })
       .strict()
-      .default({ dir: 'poc-report', scorecard: 'scorecard.xlsx', overview: 'overview.html', markdown: 'summary.md' }),
+      .default({
+        dir: 'poc-report',
+        scorecard: 'scorecard.xlsx',
+        overview: 'overview.html',
+        markdown: 'summary.md',
+      }),
     prometheusRw: z.string().optional(),
   })
   .strict();
@@ -72,6 +95,8 @@ export interface PlannedRun {
   readonly vendor: string;
   readonly scenario: Scenario;
   readonly resolved: ResolvedRun;
+  /** The plan's values for this run, labelled file:line: `poc run --config` puts its flags over them. */
+  readonly source: ConfigSource;
 }
 
 export interface Plan {
@@ -81,8 +106,13 @@ export interface Plan {
   readonly dataDir: string;
   readonly vendors: Readonly<Record<string, VendorPlan>>;
   readonly scenarios: readonly string[];
-  readonly scorecard: { readonly weights?: string; readonly answers?: string };
-  readonly outputs: { readonly dir: string; readonly scorecard: string; readonly overview: string; readonly markdown: string };
+  readonly scorecard: { readonly weights?: string | undefined; readonly answers?: string | undefined };
+  readonly outputs: {
+    readonly dir: string;
+    readonly scorecard: string;
+    readonly overview: string;
+    readonly markdown: string;
+  };
   /** Vendor by vendor, in the plan's order. */
   readonly runs: readonly PlannedRun[];
 }
@@ -128,12 +158,25 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
       const keys = issue.path as (string | number)[];
       if (issue.code === 'unrecognized_keys')
         for (const key of issue.keys)
-          issues.push({ label: at([...keys, key]), message: `not a key of the plan here; drop it${hintFor(keys, key)}` });
+          issues.push({
+            label: at([...keys, key]),
+            message: `not a key of the plan here; drop it${hintFor(keys, key)}`,
+          });
       else issues.push({ label: at(keys), message: issue.message });
     }
     throw configError(issues, 'POC_ERR_BAD_CONFIG');
   }
-  const plan = shape.data;
+  // Paths in a committed plan are the repo's: relative to the file, wherever poc is started from.
+  const base = dirname(resolve(doc.path));
+  const plan = {
+    ...shape.data,
+    dataDir: resolve(base, shape.data.dataDir),
+    outputs: { ...shape.data.outputs, dir: resolve(base, shape.data.outputs.dir) },
+    scorecard: {
+      weights: shape.data.scorecard.weights && resolve(base, shape.data.scorecard.weights),
+      answers: shape.data.scorecard.answers && resolve(base, shape.data.scorecard.answers),
+    },
+  };
   for (const id of Object.keys(plan.vendors)) {
     if (!context.knownVendors.includes(id))
       issues.push({
@@ -149,7 +192,9 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
       });
   }
   const defaults = plan.defaults ?? {};
-  const planned = Object.keys(plan.scenarios).flatMap((id) => (context.scenarios[id] ? [context.scenarios[id]] : []));
+  const planned = Object.keys(plan.scenarios).flatMap((id) =>
+    context.scenarios[id] ? [context.scenarios[id]] : [],
+  );
   // A default applies to the scenarios that take it; one that none of the plan's scenarios takes is a mistake.
   for (const key of Object.keys(defaults)) {
     if (!planned.some((s) => takes(s, key)) && !(key in PLACED_ELSEWHERE))
@@ -162,7 +207,10 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
     if (vendor.target === 'mock') {
       for (const key of ['credentials', 'publicUrl'] as const)
         if (vendor[key] !== undefined)
-          issues.push({ label: at(['vendors', id, key]), message: 'applies to a live vendor only; drop it or set target: live' });
+          issues.push({
+            label: at(['vendors', id, key]),
+            message: 'applies to a live vendor only; drop it or set target: live',
+          });
     } else if (context.knownVendors.includes(id)) {
       const names = vendor.credentials ?? context.credentialsEnv(id);
       for (const name of [names.token, names.webhookSecret])
@@ -181,13 +229,16 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
     if (!context.knownVendors.includes(vendorId)) continue;
     for (const scenario of planned) {
       const own = plan.scenarios[scenario.id] ?? {};
-      const source = runSource(doc, scenario, { vendorId, vendor, defaults, own, plan, issues, at });
+      const source = runSource(scenario, { vendorId, vendor, defaults, own, plan, issues, at });
       const checked = checkRunConfig(scenario, {
         flags: {},
         env: {},
         file: source,
         knownVendors: context.knownVendors,
-        ownersOf: (key) => Object.values(context.scenarios).filter((s) => s.id !== scenario.id && takes(s, key)).map((s) => s.id),
+        ownersOf: (key) =>
+          Object.values(context.scenarios)
+            .filter((s) => s.id !== scenario.id && takes(s, key))
+            .map((s) => s.id),
       });
       if ('issues' in checked) {
         for (const issue of checked.issues) {
@@ -195,7 +246,7 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
           if (!seen.has(key)) issues.push(issue);
           seen.add(key);
         }
-      } else runs.push({ vendor: vendorId, scenario, resolved: checked });
+      } else runs.push({ vendor: vendorId, scenario, resolved: checked, source });
     }
   }
   if (issues.length > 0) throw configError(issues, 'POC_ERR_BAD_CONFIG');
@@ -213,14 +264,13 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
 
 /** One run's values from the plan (defaults, then the scenario's, then the vendor's), each labelled file:line. */
 function runSource(
-  doc: YamlDocument,
   scenario: Scenario,
   parts: {
     vendorId: string;
     vendor: VendorPlan;
     defaults: Record<string, unknown>;
     own: Record<string, unknown>;
-    plan: z.output<typeof planShape>;
+    plan: { readonly dataDir: string; readonly prometheusRw?: string | undefined };
     issues: ConfigIssue[];
     at: (keys: readonly (string | number)[]) => string;
   },
@@ -236,19 +286,24 @@ function runSource(
   for (const [key, value] of Object.entries(parts.own)) {
     const elsewhere = PLACED_ELSEWHERE[key];
     if (elsewhere) {
-      parts.issues.push({ label: parts.at(['scenarios', scenario.id, key]), message: `not a scenario option: ${elsewhere}` });
+      parts.issues.push({
+        label: parts.at(['scenarios', scenario.id, key]),
+        message: `not a scenario option: ${elsewhere}`,
+      });
       continue;
     }
     // Thresholds add up: the plan's defaults hold for every scenario, a scenario adds its own.
     const given = planValue(key, value);
-    const merged = key === 'thresholds' && Array.isArray(values.thresholds) && Array.isArray(given)
-      ? [...values.thresholds, ...given]
-      : given;
+    const merged =
+      key === 'thresholds' && Array.isArray(values.thresholds) && Array.isArray(given)
+        ? [...values.thresholds, ...given]
+        : given;
     put(key, merged, ['scenarios', scenario.id, key]);
   }
   put('vendor', parts.vendorId, ['vendors', parts.vendorId]);
   if (parts.vendor.target === 'live') put('live', true, ['vendors', parts.vendorId, 'target']);
-  if (parts.vendor.publicUrl !== undefined) put('publicUrl', parts.vendor.publicUrl, ['vendors', parts.vendorId, 'publicUrl']);
+  if (parts.vendor.publicUrl !== undefined)
+    put('publicUrl', parts.vendor.publicUrl, ['vendors', parts.vendorId, 'publicUrl']);
   put('dataDir', parts.plan.dataDir, ['dataDir']);
   if (parts.plan.prometheusRw !== undefined) put('prometheusRw', parts.plan.prometheusRw, ['prometheusRw']);
   return {
@@ -264,27 +319,29 @@ function takes(scenario: Scenario, key: string): boolean {
 
 /**
  * A plan value as the run schema reads it: thresholds written k6's way, a map from finding to
- * expressions (`webhook.latency_p99_ms: ['<250']`), become `<finding><expression>` strings;
- * durations may be written as numbers of milliseconds or as text (30s).
+ * expressions (`webhook.latency_p99_ms: ['p(99)<250ms']`), become `<finding>: <expression>`
+ * entries, k6's object form (abortOnFail) included.
  */
 function planValue(key: string, value: unknown): unknown {
   if (key === 'thresholds' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value as Record<string, unknown>).flatMap(([finding, exprs]) =>
-      (Array.isArray(exprs) ? exprs : [exprs]).map((expr) => thresholdEntry(finding, expr)),
+      (Array.isArray(exprs) ? exprs : [exprs]).map((expr) =>
+        isK6Value(expr) ? toThresholdInput(finding, expr) : expr,
+      ),
     );
   }
   if (key === 'faults' && typeof value === 'string') return [value];
   return value;
 }
 
-/** One k6-style threshold entry: an expression, or k6's object form with abortOnFail. */
-function thresholdEntry(finding: string, expr: unknown): unknown {
-  if (typeof expr === 'string') return `${finding}${/^\s*[<>=!]/.test(expr) ? '' : ': '}${expr.trim()}`;
-  if (expr !== null && typeof expr === 'object' && 'threshold' in expr) {
-    const object = expr as { threshold: unknown };
-    return { ...object, threshold: typeof object.threshold === 'string' ? thresholdEntry(finding, object.threshold) : object.threshold };
-  }
-  return expr;
+/** A k6 threshold entry: an expression, or the object form with its `threshold` expression. */
+function isK6Value(value: unknown): value is K6ThresholdValue {
+  if (typeof value === 'string') return true;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { threshold?: unknown }).threshold === 'string'
+  );
 }
 
 function hintFor(keys: readonly (string | number)[], key: string): string {
@@ -294,5 +351,7 @@ function hintFor(keys: readonly (string | number)[], key: string): string {
 }
 
 function kebabHint(key: string): string {
-  return key.includes('-') ? ` (keys are written as in the schema: ${key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())})` : '';
+  return key.includes('-')
+    ? ` (keys are written as in the schema: ${key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())})`
+    : '';
 }

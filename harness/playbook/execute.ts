@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import { budgetFor, RequestBudget } from '../pipeline/outbound/budget.js';
 import { executeRun } from '../runner.js';
 import type { Check, Finding, RunStatus } from '../runs/findings.js';
+import type { RunOutcome } from '../runs/outcome.js';
 import { newRunId, RunStore } from '../runs/run-store.js';
 import type { Progress } from '../scenario.js';
 import { getVendor } from '../vendors/index.js';
@@ -39,6 +40,8 @@ export interface PlaybookEvents {
   runStarting(cell: { index: number; total: number; vendor: string; scenario: string }): void;
   runEnded(cell: CellOutcome & { index: number; total: number }): void;
   progress(p: Progress): void;
+  /** After each run that produced an outcome: the files it leaves next to its data (report.html). */
+  runFiles?(outcome: RunOutcome & { readonly stopReason?: string }): Promise<void>;
 }
 
 export interface PlaybookRequest {
@@ -81,7 +84,9 @@ export async function executePlaybook(req: PlaybookRequest): Promise<PlaybookOut
         vendors: req.vendors,
         scenarios: req.scenarios,
       });
-    const matrix = plan.runs.filter((r) => req.vendors.includes(r.vendor) && req.scenarios.includes(r.scenario.id));
+    const matrix = plan.runs.filter(
+      (r) => req.vendors.includes(r.vendor) && req.scenarios.includes(r.scenario.id),
+    );
     const budgets = sharedBudgets(plan, matrix, earlier);
     for (const [index, planned] of matrix.entries()) {
       const done = earlier.find(
@@ -103,10 +108,21 @@ export async function executePlaybook(req: PlaybookRequest): Promise<PlaybookOut
       }
       if (req.signal.aborted) {
         interrupted = true;
-        cells.push({ vendor: planned.vendor, scenario: planned.scenario.id, status: 'pending', findings: [], checks: [] });
+        cells.push({
+          vendor: planned.vendor,
+          scenario: planned.scenario.id,
+          status: 'pending',
+          findings: [],
+          checks: [],
+        });
         continue;
       }
-      req.events.runStarting({ index, total: matrix.length, vendor: planned.vendor, scenario: planned.scenario.id });
+      req.events.runStarting({
+        index,
+        total: matrix.length,
+        vendor: planned.vendor,
+        scenario: planned.scenario.id,
+      });
       const runStarted = Date.now();
       const cell = await runCell(planned, id, budgets.get(planned.vendor), req);
       runsMs += Date.now() - runStarted;
@@ -118,7 +134,15 @@ export async function executePlaybook(req: PlaybookRequest): Promise<PlaybookOut
   } finally {
     store.close();
   }
-  return { id, plan, cells, interrupted, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, runsMs };
+  return {
+    id,
+    plan,
+    cells,
+    interrupted,
+    startedAt: new Date(started).toISOString(),
+    wallMs: Date.now() - started,
+    runsMs,
+  };
 }
 
 async function runCell(
@@ -142,10 +166,17 @@ async function runCell(
       playbookId,
       ...(budget ? { sharedBudget: budget } : {}),
       ...(vendorPlan?.target === 'live'
-        ? { liveEnv: liveEnvFor(getVendor(planned.vendor).profile.credentialsEnv, vendorPlan.credentials, process.env) }
+        ? {
+            liveEnv: liveEnvFor(
+              getVendor(planned.vendor).profile.credentialsEnv,
+              vendorPlan.credentials,
+              process.env,
+            ),
+          }
         : {}),
       ...(req.remoteWriteHeaders ? { remoteWriteHeaders: req.remoteWriteHeaders } : {}),
     });
+    await req.events.runFiles?.(outcome);
     return {
       ...base,
       status: outcome.status,
@@ -157,7 +188,14 @@ async function runCell(
     };
   } catch (err) {
     // One vendor's broken run must not cost the others theirs: recorded, and the plan goes on.
-    return { ...base, status: 'error', findings: [], checks: [], error: (err as Error).message, durationMs: Date.now() - started };
+    return {
+      ...base,
+      status: 'error',
+      findings: [],
+      checks: [],
+      error: (err as Error).message,
+      durationMs: Date.now() - started,
+    };
   }
 }
 
@@ -179,7 +217,9 @@ function sharedBudgets(
       .find((l) => l.windowMs >= 86_400_000);
     const whole = budgetFor(limits.maxRequests, limits.maxQuotaShare, daily?.requests);
     if (!whole) continue;
-    const spent = earlier.filter((r) => r.vendor === vendorId).reduce((sum, r) => sum + (r.vendorRequests ?? 0), 0);
+    const spent = earlier
+      .filter((r) => r.vendor === vendorId)
+      .reduce((sum, r) => sum + (r.vendorRequests ?? 0), 0);
     budgets.set(
       vendorId,
       new RequestBudget(

@@ -5,7 +5,9 @@
  */
 export function liveEnvFor(
   canonical: { readonly token: string; readonly webhookSecret: string; readonly baseUrl: string },
-  named: { readonly token: string; readonly webhookSecret: string; readonly baseUrl?: string } | undefined,
+  named:
+    | { readonly token: string; readonly webhookSecret: string; readonly baseUrl?: string | undefined }
+    | undefined,
   env: NodeJS.ProcessEnv,
 ): NodeJS.ProcessEnv {
   if (!named) return env;

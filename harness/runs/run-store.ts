@@ -286,7 +286,9 @@ export class RunStore {
 
   /** Every playbook, newest first. */
   playbooks(limit = 50): StoredPlaybook[] {
-    const ids = this.db.prepare('SELECT id FROM playbooks ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as {
+    const ids = this.db
+      .prepare('SELECT id FROM playbooks ORDER BY started_at DESC, id DESC LIMIT ?')
+      .all(limit) as {
       id: string;
     }[];
     return ids.map((r) => this.getPlaybook(r.id));
