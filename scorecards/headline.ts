@@ -2,8 +2,7 @@ import { incomparableLine } from './comparability.js';
 import type { Scorecard } from './model.js';
 
 /** Said wherever the scorecard is shown when no run was live: performance was not scored. */
-export const MOCK_ONLY =
-  'built from mock runs only: design facts are scored as documented and emulated, no performance criterion is scored (that needs live runs)';
+export const MOCK_ONLY = 'from mock runs only: no performance criterion is scored (that needs live runs)';
 
 /** The title line of the workbook's Summary, the Markdown and the CLI output. */
 export function scorecardTitle(card: Scorecard): string {

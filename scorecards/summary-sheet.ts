@@ -50,6 +50,8 @@ export function summarySheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layo
   ws.mergeCells('A1:L1');
   ws.getCell('A1').value = scorecardTitle(card);
   ws.getCell('A1').font = { bold: true, size: 16, color: { argb: card.mockOnly ? 'FFC00000' : 'FF1F3864' } };
+  ws.getCell('A1').alignment = { wrapText: true, vertical: 'middle' };
+  ws.getRow(1).height = card.mockOnly ? 42 : 24;
   ws.mergeCells('A2:L2');
   ws.getCell('A2').value =
     `Built by poc on ${card.generatedAt.slice(0, 10)} from ${card.runs.length} runs. Weights x scores with live formulas: change a weight (Weights) or a score (Scores) and every figure here recomputes. Coverage = criteria scored / criteria scorable; "% of what was scored" leaves out what nobody measured or answered.`;
@@ -232,7 +234,7 @@ export function summarySheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layo
   });
   for (const r of [head, wHead]) {
     ws.getRow(r).alignment = { wrapText: true, vertical: 'middle' };
-    ws.getRow(r).height = 32;
+    ws.getRow(r).height = 44;
   }
   ws.views = [{ state: 'frozen', ySplit: head }];
   printSetup(ws);
