@@ -262,10 +262,12 @@ Examples:
 
   const scorecard = program
     .command('scorecard')
-    .description('Build the weighted scorecard workbook (xlsx, with CSV and Markdown) from stored runs.')
+    .description(
+      'Build the weighted scorecard workbook (xlsx, with CSV, Markdown and each run’s report) from stored runs.',
+    )
     .option(
       '--runs <ids>',
-      'latest (newest run of each scenario per vendor) or run ids, comma-separated',
+      'latest (newest run of each scenario per vendor, mock and live) or run ids, comma-separated',
       'latest',
     )
     .option(
@@ -274,7 +276,11 @@ Examples:
     )
     .option('--weights <file>', 'criteria, weights and rules (default: the catalog shipped with poc)')
     .option('--answers <file>', 'manual scores with their evidence (answers.yaml)')
-    .option('--out <file>', 'the workbook; .csv and .md are written next to it', 'scorecard.xlsx')
+    .option(
+      '--out <file>',
+      'the workbook; .csv, .md and reports/<run-id>.html are written next to it',
+      'scorecard.xlsx',
+    )
     .option('--data-dir <dir>', 'where runs are stored', '.poc')
     .addHelpText(
       'after',
@@ -290,7 +296,9 @@ Examples:
     });
   scorecard
     .command('init')
-    .description('Write weights.yaml (criteria, weights, rules) and answers.yaml, commented, to edit.')
+    .description(
+      'Write weights.yaml (criteria, weights, rules) and a blank answers.yaml, commented, to edit.',
+    )
     .option('--dir <dir>', 'folder to write them in', '.')
     .option('--force', 'overwrite existing files', false)
     .action(async (opts) => {

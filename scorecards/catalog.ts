@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PocError } from '../harness/errors.js';
 import { packageRoot } from '../harness/package-root.js';
-import { VENDORS } from '../harness/vendors/index.js';
 import { readYamlFile } from './yaml-file.js';
 
 const OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
@@ -139,44 +137,4 @@ export function loadCatalog(path = defaultCatalogPath(), findingsOf?: FindingsOf
     });
   });
   return readYamlFile(path, schema, 'weights');
-}
-
-const answer = z
-  .object({
-    score,
-    evidence: z.string().min(1, 'say where the answer comes from: a link, a document, a contract clause'),
-    note: z.string().optional(),
-  })
-  .strict();
-const answersSchema = z.record(z.string(), z.record(z.string(), answer).nullable()).nullable();
-
-export type Answer = z.infer<typeof answer>;
-/** vendor id -> criterion id -> answer. */
-export type Answers = ReadonlyMap<string, ReadonlyMap<string, Answer>>;
-
-/** Loads answers.yaml and checks every answer names a manual criterion of the catalog. */
-export function loadAnswers(path: string, catalog: Catalog): Answers {
-  const raw = readYamlFile(path, answersSchema, 'answers') ?? {};
-  const manual = new Set(catalog.criteria.filter((c) => c.manual).map((c) => c.id));
-  const out = new Map<string, Map<string, Answer>>();
-  for (const [vendor, answers] of Object.entries(raw)) {
-    if (!(vendor in VENDORS)) {
-      throw new PocError(
-        'POC_ERR_BAD_CONFIG',
-        `${path}: ${vendor}: not a vendor id; use one of ${Object.keys(VENDORS).join(', ')}`,
-      );
-    }
-    const byId = new Map<string, Answer>();
-    for (const [id, a] of Object.entries(answers ?? {})) {
-      if (!manual.has(id)) {
-        throw new PocError(
-          'POC_ERR_BAD_CONFIG',
-          `${path}: ${vendor}.${id}: not a manual criterion of the catalog; manual ones are ${[...manual].join(', ')}`,
-        );
-      }
-      byId.set(id, a);
-    }
-    out.set(vendor, byId);
-  }
-  return out;
 }

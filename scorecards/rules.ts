@@ -9,6 +9,8 @@ export interface RunFindings {
   readonly target: 'mock' | 'live';
   readonly endedAt: string;
   readonly findings: ReadonlyMap<string, Finding>;
+  /** The options that change what the run measures (comparability.ts), from its frozen config. */
+  readonly options: Readonly<Record<string, unknown>>;
 }
 
 export interface RuleHit {

@@ -1,13 +1,19 @@
 import ExcelJS from 'exceljs';
-import { excelNumberFormat } from '../harness/runs/format.js';
 import type { Criterion } from './catalog.js';
-import { BAR_COLOURS, totalsChart } from './chart.js';
+import { KIND_LABEL } from './evidence-kind.js';
+import { evidenceSheet, type ReportLink } from './evidence-sheet.js';
 import { MAX_SCORE, type Scorecard } from './model.js';
+import {
+  col,
+  EMULATED_FONT,
+  header,
+  INPUT_FILL,
+  printSetup,
+  UNSCORED_FONT,
+  UNVERIFIED_FONT,
+} from './sheet-style.js';
+import { type Layout, summarySheet } from './summary-sheet.js';
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3864' } };
-const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true, color: { argb: 'FFFFFFFF' } };
-const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
-const WORKING_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
 const SCORE_STYLES: readonly [number, string][] = [
   [0, 'FFF8CBAD'],
   [1, 'FFFFE699'],
@@ -15,35 +21,9 @@ const SCORE_STYLES: readonly [number, string][] = [
   [3, 'FFA9D08E'],
 ];
 
-/** Column letter of a 1-based index (A, B, ... Z, AA...). */
-export function col(n: number): string {
-  let s = '';
-  for (let i = n; i > 0; i = Math.floor((i - 1) / 26)) s = String.fromCharCode(65 + ((i - 1) % 26)) + s;
-  return s;
-}
-
-function header(ws: ExcelJS.Worksheet, row: number, values: readonly string[]): void {
-  const r = ws.getRow(row);
-  values.forEach((v, i) => {
-    const cell = r.getCell(i + 1);
-    cell.value = v;
-    cell.fill = HEADER_FILL;
-    cell.font = HEADER_FONT;
-    cell.alignment = { vertical: 'middle', wrapText: true };
-  });
-}
-
-function printSetup(ws: ExcelJS.Worksheet): void {
-  ws.pageSetup = {
-    ...ws.pageSetup,
-    orientation: 'landscape',
-    paperSize: 9,
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-  };
-  ws.headerFooter = { oddFooter: '&L&A&RPage &P of &N' };
+/** The Kind column: manual, or the evidence a measured criterion needs (design or service). */
+function kindText(card: Scorecard, c: Criterion): string {
+  return c.manual ? 'manual' : (card.kinds.get(c.id) ?? 'service');
 }
 
 function ruleText(c: Criterion): string {
@@ -54,16 +34,18 @@ function ruleText(c: Criterion): string {
   return `${m.scenario}: ${metric} (${m.aggregate} run): ${bands}`;
 }
 
-/** Sheet layout shared by the formulas: criteria rows 2..last on Weights and Scores alike. */
-interface Layout {
-  readonly first: number;
-  readonly last: number;
-  readonly vendorCol: (i: number) => string;
-}
-
 function weightsSheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layout): void {
   const ws = wb.addWorksheet('Weights', { properties: { tabColor: { argb: 'FFFFC000' } } });
-  header(ws, 1, ['Criterion id', 'Area', 'Criterion', 'Weight (1-5)', 'Default', 'Kind', 'How it is scored']);
+  header(ws, 1, [
+    'Criterion id',
+    'Area',
+    'Criterion',
+    'Weight (1-5)',
+    'Default',
+    'Kind',
+    'How it is scored',
+    'What evidence can score it',
+  ]);
   const areaTitle = new Map(card.catalog.areas.map((a) => [a.id, a.title]));
   card.catalog.criteria.forEach((c, i) => {
     const r = ws.getRow(layout.first + i);
@@ -73,8 +55,9 @@ function weightsSheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layout): vo
       c.title,
       c.weight,
       c.weight,
-      c.manual ? 'manual' : 'measured',
+      kindText(card, c),
       ruleText(c),
+      KIND_LABEL[card.kinds.get(c.id) ?? 'answer'],
     ];
     r.getCell(4).fill = INPUT_FILL;
     r.getCell(4).dataValidation = {
@@ -92,10 +75,10 @@ function weightsSheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layout): vo
     r.getCell(7).alignment = { wrapText: true, vertical: 'top' };
   });
   ws.columns.forEach((column, i) => {
-    column.width = [26, 26, 48, 12, 9, 10, 90][i] ?? 12;
+    column.width = [26, 26, 48, 12, 9, 10, 90, 40][i] ?? 12;
   });
   ws.views = [{ state: 'frozen', xSplit: 1, ySplit: 1 }];
-  ws.autoFilter = { from: 'A1', to: `G${layout.last}` };
+  ws.autoFilter = { from: 'A1', to: `H${layout.last}` };
   printSetup(ws);
 }
 
@@ -109,15 +92,21 @@ function scoresSheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layout): voi
     r.getCell(1).value = c.id;
     r.getCell(2).value = areaTitle.get(c.area) ?? c.area;
     r.getCell(3).value = c.title;
-    r.getCell(4).value = c.manual ? 'manual' : 'measured';
+    r.getCell(4).value = kindText(card, c);
     r.getCell(5).value = { formula: `Weights!D${rowNo}`, result: c.weight };
     card.vendors.forEach((v, j) => {
       const cell = r.getCell(6 + j);
       const data = card.cells.get(c.id)?.get(v);
-      if (data?.score !== null && data?.score !== undefined) cell.value = data.score;
-      else if (data?.status === 'not measured') {
-        cell.value = 'not measured';
-        cell.font = { italic: true, color: { argb: 'FF808080' } };
+      if (data?.score !== null && data?.score !== undefined) {
+        cell.value = data.score;
+        if (data.status === 'emulated') cell.font = EMULATED_FONT;
+      } else if (data?.status === 'not measured' || data?.status === 'needs a live run') {
+        cell.value = data.status;
+        cell.font = UNSCORED_FONT;
+      } else if (data?.status === 'unverified') {
+        // A word, not the number given: formulas add only numbers, so it cannot reach a total.
+        cell.value = 'unverified';
+        cell.font = UNVERIFIED_FONT;
       }
       if (c.manual) cell.fill = INPUT_FILL;
       cell.alignment = { horizontal: 'center' };
@@ -152,217 +141,6 @@ function scoresSheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layout): voi
   printSetup(ws);
 }
 
-function summarySheet(wb: ExcelJS.Workbook, card: Scorecard, layout: Layout): void {
-  const ws = wb.addWorksheet('Summary', { properties: { tabColor: { argb: 'FF1F3864' } } });
-  const areas = card.catalog.areas;
-  const V = card.vendors.length;
-  const scores = (i: number) =>
-    `Scores!${layout.vendorCol(i)}$${layout.first}:${layout.vendorCol(i)}$${layout.last}`;
-  const weights = `Scores!$E$${layout.first}:$E$${layout.last}`;
-  const areaCol = `Scores!$B$${layout.first}:$B$${layout.last}`;
-  const maxFormula = `${MAX_SCORE}*SUM(Weights!$D$${layout.first}:$D$${layout.last})`;
-  const maxValue = card.totals[0]?.max ?? 0;
-  const targets = new Set(card.runs.map((r) => r.target));
-
-  ws.mergeCells('A1:H1');
-  ws.getCell('A1').value = 'CRM vendor scorecard';
-  ws.getCell('A1').font = { bold: true, size: 16, color: { argb: 'FF1F3864' } };
-  ws.mergeCells('A2:H2');
-  ws.getCell('A2').value =
-    `Built by poc on ${card.generatedAt.slice(0, 10)} from ${card.runs.length} runs. Weights x scores with live formulas: change a weight (Weights) or a score (Scores) and every figure here recomputes.`;
-  ws.getCell('A2').alignment = { wrapText: true };
-  ws.getRow(2).height = 30;
-
-  // Working table (unranked, in a fixed order): the ranked table reads it.
-  const wHead = 8 + V + 2;
-  const wFirst = wHead + 1;
-  const wLast = wHead + V;
-  ws.getCell(`A${wHead - 1}`).value = 'Working figures (unranked; the table above is read from these)';
-  ws.getCell(`A${wHead - 1}`).font = { italic: true, color: { argb: 'FF595959' } };
-  header(ws, wHead, ['Vendor', 'Total', 'Rank key', 'Not scored', ...areas.map((a) => a.title)]);
-  const byVendor = new Map(card.totals.map((t) => [t.vendor, t]));
-  card.vendors.forEach((v, i) => {
-    const r = wFirst + i;
-    const t = byVendor.get(v);
-    const row = ws.getRow(r);
-    row.getCell(1).value = v;
-    row.getCell(2).value = { formula: `SUMPRODUCT(${weights},${scores(i)})`, result: t?.total ?? 0 };
-    // Ties keep the listed order: the key subtracts a hair per row.
-    row.getCell(3).value = { formula: `B${r}-ROW()*0.000001`, result: (t?.total ?? 0) - r * 0.000001 };
-    row.getCell(3).numFmt = '0.00';
-    row.getCell(4).value = {
-      formula: `COUNTIF(${scores(i)},"not measured")+COUNTBLANK(${scores(i)})`,
-      result: t?.missing ?? 0,
-    };
-    areas.forEach((a, k) => {
-      row.getCell(5 + k).value = {
-        formula: `SUMPRODUCT((${areaCol}="${a.title.replace(/"/g, '""')}")*${weights},${scores(i)})`,
-        result: t?.areas[a.id]?.total ?? 0,
-      };
-    });
-    for (let c = 1; c <= 4 + areas.length; c++) row.getCell(c).fill = WORKING_FILL;
-  });
-
-  // Ranked table.
-  const head = 6;
-  header(ws, head, [
-    'Rank',
-    'Vendor',
-    'Total',
-    'Maximum',
-    '% of maximum',
-    'Not scored',
-    ...areas.map((a) => a.title),
-  ]);
-  ws.getRow(head).height = 32;
-  const keys = `$C$${wFirst}:$C$${wLast}`;
-  card.totals.forEach((t, k) => {
-    const r = head + 1 + k;
-    const match = `MATCH(LARGE(${keys},${k + 1}),${keys},0)`;
-    const pick = (c: string) => `INDEX($${c}$${wFirst}:$${c}$${wLast},${match})`;
-    const row = ws.getRow(r);
-    row.getCell(1).value = k + 1;
-    row.getCell(2).value = { formula: pick('A'), result: t.vendor };
-    row.getCell(3).value = { formula: pick('B'), result: t.total };
-    row.getCell(4).value = { formula: maxFormula, result: maxValue };
-    row.getCell(5).value = { formula: `IF(D${r}=0,0,C${r}/D${r})`, result: t.pct };
-    row.getCell(5).numFmt = '0.0%';
-    row.getCell(6).value = { formula: pick('D'), result: t.missing };
-    areas.forEach((a, j) => {
-      row.getCell(7 + j).value = { formula: pick(col(5 + j)), result: t.areas[a.id]?.total ?? 0 };
-    });
-    row.getCell(2).font = { bold: k === 0 };
-  });
-  const maxRow = head + 1 + V;
-  ws.getCell(`B${maxRow}`).value = 'Area maximum';
-  ws.getCell(`B${maxRow}`).font = { italic: true };
-  areas.forEach((a, j) => {
-    const areaWeights = `SUMPRODUCT((Weights!$B$${layout.first}:$B$${layout.last}="${a.title.replace(/"/g, '""')}")*Weights!$D$${layout.first}:$D$${layout.last})`;
-    ws.getCell(maxRow, 7 + j).value = {
-      formula: `${MAX_SCORE}*${areaWeights}`,
-      result: card.totals[0]?.areas[a.id]?.max ?? 0,
-    };
-    ws.getCell(maxRow, 7 + j).font = { italic: true };
-  });
-  if (V > 0) {
-    ws.addConditionalFormatting({
-      ref: `E${head + 1}:E${head + V}`,
-      rules: [
-        {
-          type: 'colorScale',
-          priority: 1,
-          cfvo: [
-            { type: 'num', value: 0 },
-            { type: 'num', value: 1 },
-          ],
-          color: [{ argb: 'FFF8CBAD' }, { argb: 'FF63BE7B' }],
-        },
-      ],
-    });
-  }
-
-  // The winner line, live too.
-  ws.mergeCells('A3:H3');
-  const first = head + 1;
-  const winner =
-    V >= 2
-      ? `"Winner: "&B${first}&", "&TEXT(E${first},"0.0%")&" of the maximum, "&TEXT(C${first}-C${first + 1},"0")&" points ahead of "&B${first + 1}`
-      : `"Only vendor scored: "&B${first}&", "&TEXT(E${first},"0.0%")&" of the maximum"`;
-  const [a, b] = card.totals;
-  ws.getCell('A3').value = {
-    formula: winner,
-    result:
-      a && b
-        ? `Winner: ${a.vendor}, ${(a.pct * 100).toFixed(1)}% of the maximum, ${Math.round(a.total - b.total)} points ahead of ${b.vendor}`
-        : a
-          ? `Only vendor scored: ${a.vendor}, ${(a.pct * 100).toFixed(1)}% of the maximum`
-          : '',
-  };
-  ws.getCell('A3').font = { bold: true, size: 13, color: { argb: 'FF375623' } };
-  ws.getRow(3).height = 24;
-  const missing = card.totals.reduce((s, t) => s + t.missing, 0);
-  ws.mergeCells('A4:H4');
-  ws.getCell('A4').value = [
-    missing > 0
-      ? `${missing} criterion x vendor cells are not scored yet ("not measured": no run; blank yellow: no answer in answers.yaml); they add nothing to a total.`
-      : 'Every criterion is scored for every vendor.',
-    targets.has('mock')
-      ? ' Some scores come from runs against poc’s emulation of the vendor (target "mock" on Evidence), not its live sandbox.'
-      : '',
-  ].join('');
-  ws.getCell('A4').alignment = { wrapText: true, vertical: 'top' };
-  ws.getRow(4).height = 48;
-
-  // The totals as a picture (as built; the tables are the live figures), names coloured like bars.
-  const chartRow = wLast + 2;
-  ws.getCell(`A${chartRow}`).value =
-    'Share of the maximum, as built (the tables above recompute; this picture does not)';
-  ws.getCell(`A${chartRow}`).font = { italic: true, color: { argb: 'FF595959' } };
-  const image = wb.addImage({
-    buffer: totalsChart(card.vendors.map((v) => byVendor.get(v)?.pct ?? 0)) as never,
-    extension: 'png',
-  });
-  ws.addImage(image, { tl: { col: 0, row: chartRow }, ext: { width: 640, height: 320 } });
-  card.vendors.forEach((v, i) => {
-    const cell = ws.getCell(chartRow + 1 + i, 9);
-    cell.value = `${v}: ${((byVendor.get(v)?.pct ?? 0) * 100).toFixed(1)}%`;
-    cell.font = { bold: true, color: { argb: `FF${BAR_COLOURS[i % BAR_COLOURS.length]}` } };
-  });
-
-  ws.columns.forEach((column, i) => {
-    column.width = [8, 18, 10, 11, 13, 11][i] ?? 16;
-  });
-  for (const r of [head, wHead]) {
-    ws.getRow(r).alignment = { wrapText: true, vertical: 'middle' };
-    ws.getRow(r).height = 32;
-  }
-  ws.views = [{ state: 'frozen', ySplit: head }];
-  printSetup(ws);
-}
-
-function evidenceSheet(wb: ExcelJS.Workbook, card: Scorecard, dataDir: string): void {
-  const ws = wb.addWorksheet('Evidence');
-  header(ws, 1, [
-    'Vendor',
-    'Criterion',
-    'Run id',
-    'Scenario',
-    'Target',
-    'Metric',
-    'Value',
-    'Rule',
-    'Score',
-    'Decided the score',
-    'Date',
-    'Run report',
-  ]);
-  card.evidence.forEach((e, i) => {
-    const r = ws.getRow(2 + i);
-    r.values = [
-      e.vendor,
-      e.criterion,
-      e.runId,
-      e.scenario,
-      e.target,
-      e.metric,
-      e.value,
-      e.rule,
-      e.score,
-      e.decisive ? 'yes' : 'no',
-      e.date.slice(0, 19).replace('T', ' '),
-      `${dataDir}/runs/${e.runId}/summary.json`,
-    ];
-    // The number stays a number (sortable, usable in formulas), shown as the run summary shows it.
-    r.getCell(7).numFmt = excelNumberFormat(e.unit);
-  });
-  ws.columns.forEach((column, i) => {
-    column.width = [12, 32, 24, 18, 8, 40, 12, 18, 7, 10, 20, 50][i] ?? 12;
-  });
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-  ws.autoFilter = { from: 'A1', to: `L${Math.max(2, card.evidence.length + 1)}` };
-  printSetup(ws);
-}
-
 function methodSheet(wb: ExcelJS.Workbook): void {
   const ws = wb.addWorksheet('Method');
   const lines = [
@@ -370,21 +148,35 @@ function methodSheet(wb: ExcelJS.Workbook): void {
     '',
     'Every criterion is scored 0 to 3 for every vendor: 0 absent or failing, 1 weak, 2 acceptable, 3 strong.',
     'Every criterion has a weight from 1 (nice to have) to 5 (critical), on the Weights sheet. You may change them.',
-    'A vendor’s total is the sum of weight x score over all criteria; the maximum is 3 x the sum of the weights.',
-    'Area subtotals add the same products within one area. The ranking orders vendors by total; a tie keeps the listed order.',
+    'A vendor’s total is the sum of weight x score over the scored criteria; the maximum is 3 x the sum of all weights.',
+    'Coverage is criteria scored / criteria scorable (every criterion can be scored: by a run or by an answer with evidence).',
+    '"% of what was scored" divides the total by 3 x the weights of the criteria scored for that vendor: a vendor is not marked',
+    'down there for what nobody measured. The ranking orders vendors by total; a tie keeps the listed order.',
     '',
     'Measured criteria come from poc runs: a scenario (a webhook storm, a rate-limit probe, a replay test, a signature attack)',
     'produces findings, and a rule turns one finding into a score by bands, e.g. "delivery rate >= 99 % -> 3". When several runs',
     'were selected, the rule says which counts: the worst, the best or the latest. The Evidence sheet lists every finding used,',
-    'with its run, date and the path of the run’s report, so each score can be traced.',
+    'with its run, the run’s options, date and a link to the run’s report (reports/ next to this workbook), so each score can be traced.',
+    '',
+    'What can score a criterion (Kind on Weights and Scores) follows from what its finding is evidence of:',
+    '  design: a documented fact of the vendor’s design that poc’s emulation reproduces (signature scheme, timestamp coverage,',
+    '          replay window, deleted lists, limit headers as documented). A mock run may score it: "documented, emulated", in blue italics.',
+    '  service: the vendor’s service performance (delivery rate, latency, loss under load, time to recover, sustained throughput).',
+    '          Only a run against the live sandbox scores it; with mock runs only the cell says "needs a live run".',
+    '  manual: a person’s answer in answers.yaml with the evidence they read.',
+    'Where a vendor has live runs, they score design criteria too (the real vendor beats its emulation).',
     '"not measured" means no run stands behind the score yet: it adds nothing, it is not a 0, and the Summary counts it.',
-    'Runs against poc’s emulation ("mock" on Evidence) test the vendor as documented; runs against the live sandbox test the real one.',
     '',
     'Manual criteria (yellow cells) are answered by people from contracts, documentation and trust portals, in answers.yaml,',
     'with the evidence they read; each answered cell carries it as a note. Blank yellow cells are still to answer.',
+    '"unverified" marks an answer whose evidence is missing or a placeholder (example.com, TODO, "replace with ..."): it is',
+    'shown, counted on the Summary, and adds nothing, because every point in a total must rest on something a reader can check.',
+    '',
+    'Runs behind one criterion must be alike across vendors (same scenario options, time scale, faults, same target kind):',
+    'otherwise the Summary warns and names them, because a difference in score may then be a difference in test.',
     '',
     'To change the outcome honestly: adjust weights on the Weights sheet, or correct a score on the Scores sheet and say why.',
-    'The Summary, the winner line and the area subtotals recompute; the bar chart is a picture of the totals as built.',
+    'The Summary, the winner line, the area subtotals and the data bars recompute.',
   ];
   lines.forEach((text, i) => {
     ws.getCell(i + 1, 1).value = text;
@@ -395,7 +187,7 @@ function methodSheet(wb: ExcelJS.Workbook): void {
 }
 
 /** The procurement workbook: Summary, Scores, Weights, Evidence, Method. */
-export async function scorecardWorkbook(card: Scorecard, dataDir: string): Promise<Buffer> {
+export async function scorecardWorkbook(card: Scorecard, reportOf: ReportLink): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'poc';
   wb.created = new Date(card.generatedAt);
@@ -408,7 +200,7 @@ export async function scorecardWorkbook(card: Scorecard, dataDir: string): Promi
   summarySheet(wb, card, layout);
   scoresSheet(wb, card, layout);
   weightsSheet(wb, card, layout);
-  evidenceSheet(wb, card, dataDir);
+  evidenceSheet(wb, card, reportOf);
   methodSheet(wb);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

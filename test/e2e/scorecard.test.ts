@@ -3,10 +3,15 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evidenceOf } from '../../harness/commands/scorecard.js';
 import { RunStore } from '../../harness/runs/run-store.js';
-import { loadAnswers, loadCatalog } from '../../scorecards/catalog.js';
+import { loadAnswers } from '../../scorecards/answers.js';
+import { loadCatalog } from '../../scorecards/catalog.js';
+import { criterionKinds } from '../../scorecards/evidence-kind.js';
+import { EVIDENCE_COLUMNS } from '../../scorecards/evidence-sheet.js';
 import { buildScorecard, rank, type Scorecard, type VendorTotals } from '../../scorecards/model.js';
 import { selectRuns } from '../../scorecards/runs.js';
+import { RANKED, RANKED_HEAD } from '../../scorecards/summary-sheet.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { recalculate, requireTools } from '../helpers/libreoffice.js';
 import { tempDir } from '../helpers/servers.js';
@@ -20,6 +25,7 @@ pipedrive:
   security.certifications: { score: 2, evidence: "https://www.pipedrive.com/en/trust" }
   limits.pricing: { score: 3, evidence: "quote Q-2026-114" }
   operations.sla: { score: 3, evidence: "Enterprise SLA addendum" }
+  observability.audit_log: { score: 3, evidence: "https://example.com/pipedrive/audit", note: "replace with what you found" }
 `;
 
 /** A formula cell's value as LibreOffice stored it (exceljs drops a cached 0). */
@@ -35,14 +41,18 @@ async function summaryRows(path: string, card: Scorecard) {
   const ws = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
   const areas = card.catalog.areas;
   return card.vendors.map((_, k) => {
-    const row = ws.getRow(7 + k);
+    const row = ws.getRow(RANKED_HEAD + 1 + k);
     return {
-      vendor: value(row.getCell(2)),
-      total: value(row.getCell(3)),
-      max: value(row.getCell(4)),
-      pct: Number(value(row.getCell(5))),
-      missing: value(row.getCell(6)),
-      areas: areas.map((_a, j) => value(row.getCell(7 + j))),
+      vendor: value(row.getCell(RANKED.vendor)),
+      total: value(row.getCell(RANKED.total)),
+      max: value(row.getCell(RANKED.max)),
+      pct: Number(value(row.getCell(RANKED.pct))),
+      scored: value(row.getCell(RANKED.scored)),
+      scorable: value(row.getCell(RANKED.scorable)),
+      coverage: Number(value(row.getCell(RANKED.coverage))),
+      pctScored: Number(value(row.getCell(RANKED.pctScored))),
+      unverified: value(row.getCell(RANKED.unverified)),
+      areas: areas.map((_a, j) => value(row.getCell(RANKED.firstArea + j))),
       winner: value(ws.getCell('A3')),
     };
   });
@@ -54,7 +64,11 @@ const expected = (card: Scorecard, totals: readonly VendorTotals[]) =>
     total: t.total,
     max: t.max,
     pct: expect.closeTo(t.pct, 9),
-    missing: t.missing,
+    scored: t.scored,
+    scorable: t.scorable,
+    coverage: expect.closeTo(t.scored / t.scorable, 9),
+    pctScored: expect.closeTo(t.pctScored, 9),
+    unverified: t.unverified,
     areas: card.catalog.areas.map((a) => t.areas[a.id]?.total),
     winner: expect.stringContaining(`Winner: ${totals[0]?.vendor}`),
   }));
@@ -89,6 +103,7 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
     const store = new RunStore(data);
     card = buildScorecard(
       catalog,
+      criterionKinds(catalog, evidenceOf),
       loadAnswers(answers, catalog),
       selectRuns(store, catalog, 'latest', VENDORS),
       VENDORS,
@@ -123,13 +138,14 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
       VENDORS.forEach((v, j) => {
         const cell = row.getCell(6 + j);
         const model = card.cells.get(c.id)?.get(v);
-        // Not measured is said, never a 0; unanswered manual cells are blank and yellow.
+        // What scores nothing is said in words, never a 0; unanswered manual cells are blank and yellow.
+        const words = ['not measured', 'needs a live run', 'unverified'];
         expect(cell.value ?? null).toBe(
-          model?.score ?? (model?.status === 'not measured' ? 'not measured' : null),
+          model?.score ?? (words.includes(model?.status ?? '') ? model?.status : null),
         );
         expect(cell.dataValidation).toMatchObject({ type: 'whole', formulae: [0, 3] });
         if (c.manual) expect((cell.fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFF2CC');
-        if (model?.status === 'measured') {
+        if (model?.status === 'measured' || model?.status === 'emulated') {
           const run = /in run (\S+) on the (mock|live)/.exec(String(cell.note))?.[1];
           expect(runIds.has(run as string), String(cell.note)).toBe(true);
         }
@@ -143,7 +159,8 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
     expect(evidence.actualRowCount - 1).toBe(card.evidence.length);
     expect(card.evidence.length).toBeGreaterThan(10);
     const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
-    expect(summary.getImages()).toHaveLength(1);
+    // No picture of the totals as built: data bars on the live shares instead.
+    expect(summary.getImages()).toHaveLength(0);
     for (const ws of wb.worksheets) {
       expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
     }
@@ -157,6 +174,110 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
     expect(readFileSync(join(dir.path, 'scorecard.md'), 'utf8')).toContain(
       `**Winner: ${card.totals[0]?.vendor}**`,
     );
+  });
+
+  it('built from mock runs only, it scores no performance criterion and says so in its title line', async () => {
+    expect(card.mockOnly).toBe(true);
+    const service = card.catalog.criteria.filter((c) => card.kinds.get(c.id) === 'service');
+    expect(service.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['webhooks.no_loss', 'webhooks.latency_p99']),
+    );
+    for (const c of service) {
+      for (const v of VENDORS) expect(card.cells.get(c.id)?.get(v)?.score, `${c.id} ${v}`).toBeNull();
+    }
+    // The storms ran: their performance is there to see, and marked as not scoring.
+    expect(card.cells.get('webhooks.no_loss')?.get('hubspot')?.status).toBe('needs a live run');
+    const emulated = [...card.cells.values()]
+      .flatMap((row) => [...row.values()])
+      .filter((c) => c.status === 'emulated');
+    expect(emulated.length).toBeGreaterThan(4);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const title = String((wb.getWorksheet('Summary') as ExcelJS.Worksheet).getCell('A1').value);
+    expect(title).toMatch(/^CRM vendor scorecard, from mock runs only: no performance criterion is scored/);
+    const scores = wb.getWorksheet('Scores') as ExcelJS.Worksheet;
+    const row = 2 + card.catalog.criteria.findIndex((c) => c.id === 'webhooks.no_loss');
+    expect(scores.getCell(row, 4).value).toBe('service');
+    expect(scores.getCell(row, 6).value).toBe('needs a live run');
+    const md = readFileSync(join(dir.path, 'scorecard.md'), 'utf8');
+    expect(md.split('\n')[0]).toBe(`# ${title}`);
+    expect(written.stdout.split('\n')[0]).toContain(
+      'from mock runs only: no performance criterion is scored',
+    );
+    // Same options on both vendors: nothing to warn about.
+    expect(card.incomparable).toEqual([]);
+    expect(written.stdout).not.toContain('not comparable');
+  });
+
+  it('an answer with placeholder evidence is marked unverified on Scores and Evidence and adds nothing', async () => {
+    expect(card.cells.get('observability.audit_log')?.get('pipedrive')).toMatchObject({
+      score: null,
+      status: 'unverified',
+    });
+    const catalog = loadCatalog();
+    const withoutIt = new Map(loadAnswers(answers, catalog));
+    const pipedrive = new Map(withoutIt.get('pipedrive'));
+    pipedrive.delete('observability.audit_log');
+    withoutIt.set('pipedrive', pipedrive);
+    const other = buildScorecard(catalog, card.kinds, withoutIt, card.runs, VENDORS);
+    expect(card.totals.map((t) => t.total)).toEqual(other.totals.map((t) => t.total));
+    expect(card.totals.find((t) => t.vendor === 'pipedrive')?.unverified).toBe(1);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const scores = wb.getWorksheet('Scores') as ExcelJS.Worksheet;
+    const row = 2 + card.catalog.criteria.findIndex((c) => c.id === 'observability.audit_log');
+    expect(scores.getCell(row, 6 + VENDORS.indexOf('pipedrive')).value).toBe('unverified');
+    const evidence = wb.getWorksheet('Evidence') as ExcelJS.Worksheet;
+    const rows = evidence.getSheetValues().filter((r) => Array.isArray(r)) as ExcelJS.CellValue[][];
+    const answerRow = rows.find((r) => r[1] === 'pipedrive' && r[2] === 'observability.audit_log');
+    expect(String(answerRow?.[4])).toBe('unverified: the evidence is an example.com/.org/.net placeholder');
+    expect(written.stdout).toMatch(/pipedrive .*1 unverified/);
+  });
+
+  it('Evidence carries each run’s options and a relative link to a copy of its report next to the workbook', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const evidence = wb.getWorksheet('Evidence') as ExcelJS.Worksheet;
+    expect(evidence.getRow(1).values).toEqual([undefined, ...EVIDENCE_COLUMNS]);
+    const column = (name: (typeof EVIDENCE_COLUMNS)[number]) => EVIDENCE_COLUMNS.indexOf(name) + 1;
+    let links = 0;
+    for (let r = 2; r <= evidence.actualRowCount; r++) {
+      const row = evidence.getRow(r);
+      const runId = row.getCell(column('Run id')).value;
+      if (!runId) continue;
+      const scenario = row.getCell(column('Scenario')).value;
+      expect(typeof row.getCell(column('Time scale')).value).toBe('number');
+      if (scenario === 'webhook-storm') {
+        expect(String(row.getCell(column('Scenario options')).value)).toMatch(/(^| )rate=200( |$)/);
+        expect(String(row.getCell(column('Scenario options')).value)).toContain('duration=3000');
+      }
+      const link = row.getCell(column('Run report')).value as ExcelJS.CellHyperlinkValue;
+      expect(link.hyperlink).toBe(`reports/${runId}.html`);
+      // Relative to the workbook: it opens wherever the folder is copied or mailed.
+      const html = readFileSync(join(dir.path, link.hyperlink), 'utf8');
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain(String(runId));
+      links++;
+    }
+    expect(links).toBeGreaterThan(10);
+    expect(readdirSync(join(dir.path, 'reports')).sort()).toEqual(
+      [...new Set(card.runs.map((r) => `${r.runId}.html`))].sort(),
+    );
+  });
+
+  it('the Summary shows the shares as data bars that Excel and LibreOffice redraw, not as a picture', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet & {
+      conditionalFormattings: { ref: string; rules: { type: string }[] }[];
+    };
+    const first = RANKED_HEAD + 1;
+    const last = RANKED_HEAD + VENDORS.length;
+    const bars = summary.conditionalFormattings.filter((f) => f.rules.some((r) => r.type === 'dataBar'));
+    expect(bars.map((f) => f.ref).sort()).toEqual([`E${first}:E${last}`, `I${first}:I${last}`]);
+    expect(summary.getImages()).toHaveLength(0);
   });
 
   it.runIf(requireTools(['soffice'], 'libreoffice-calc'))(
@@ -250,28 +371,49 @@ describe('poc scorecard (the CLI as a user runs it, the workbook as Excel users 
     expect(readdirSync(dir.path).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
-  it('init writes commented weights.yaml and answers.yaml that build a scorecard, and will not overwrite them', async () => {
+  it('init writes commented weights.yaml and a blank answers.yaml that changes no total, and will not overwrite them', async () => {
     const here = join(dir.path, 'team');
     execFileSync('mkdir', ['-p', here]);
     const init = await runCli(['scorecard', 'init', '--dir', here]);
     expect(init.code, init.stderr).toBe(0);
     expect(readFileSync(join(here, 'weights.yaml'), 'utf8')).toMatch(/^# poc scorecard/);
-    expect(readFileSync(join(here, 'answers.yaml'), 'utf8')).toContain('security.certifications');
+    const template = readFileSync(join(here, 'answers.yaml'), 'utf8');
+    // Every manual criterion for every vendor, blank, with its guide as a comment: a guide, not a value.
+    const manual = card.catalog.criteria.filter((c) => c.manual);
+    for (const v of ['hubspot', 'salesforce', 'pipedrive', 'zoho', 'dynamics']) {
+      const block = template.split(/\n(?=\S)/).find((b) => b.startsWith(`${v}:`)) ?? '';
+      for (const c of manual) {
+        expect(block, `${v} ${c.id}`).toMatch(new RegExp(`\\n  ${c.id.replace('.', '\\.')}:\\n`));
+        expect(block).toContain(`#   ${c.manual?.guide}`);
+      }
+    }
+    // Nothing but comments carries a value: no invented score, no example.com evidence to win a ranking.
+    const values = template.split('\n').filter((l) => !l.trimStart().startsWith('#') && /:\s*\S/.test(l));
+    expect(values).toEqual([]);
     const again = await runCli(['scorecard', 'init', '--dir', here]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--force');
-    const built = await runCli([
-      'scorecard',
-      '--weights',
-      join(here, 'weights.yaml'),
-      '--answers',
-      join(here, 'answers.yaml'),
-      '--out',
-      join(here, 'card.xlsx'),
-      '--data-dir',
-      data,
-    ]);
-    expect(built.code, built.stderr).toBe(0);
+    const build = (name: string, extra: string[]) =>
+      runCli([
+        'scorecard',
+        '--weights',
+        join(here, 'weights.yaml'),
+        ...extra,
+        '--out',
+        join(here, name),
+        '--data-dir',
+        data,
+      ]);
+    const withTemplate = await build('card.xlsx', ['--answers', join(here, 'answers.yaml')]);
+    expect(withTemplate.code, withTemplate.stderr).toBe(0);
+    const without = await build('plain.xlsx', []);
+    expect(without.code, without.stderr).toBe(0);
     expect(existsSync(join(here, 'card.csv')) && existsSync(join(here, 'card.md'))).toBe(true);
+    const totals = (csv: string) =>
+      readFileSync(join(here, csv), 'utf8')
+        .split('\n')
+        .filter((l) => /^(total|rank|scored|unverified_answers),/.test(l));
+    expect(totals('card.csv')).toEqual(totals('plain.csv'));
+    expect(totals('card.csv')).toHaveLength(4);
   });
 });
