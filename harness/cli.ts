@@ -268,8 +268,8 @@ Examples:
     .option(
       '--runs <ids>',
       'latest (newest run of each scenario per vendor, mock and live) or run ids, comma-separated',
-      'latest',
     )
+    .option('--playbook <id>', 'exactly the finished runs of this playbook (poc list playbooks), its vendors')
     .option(
       '--vendors <ids>',
       'vendors to score, comma-separated (default: every vendor with runs or answers)',
@@ -288,7 +288,8 @@ Examples:
 Examples:
   $ poc scorecard init                      # weights.yaml and answers.yaml to edit
   $ poc scorecard --weights weights.yaml --answers answers.yaml --out scorecard.xlsx
-  $ poc scorecard --vendors hubspot,salesforce --runs 20261123-101500-a1b2c3,20261123-102000-d4e5f6`,
+  $ poc scorecard --vendors hubspot,salesforce --runs 20261123-101500-a1b2c3,20261123-102000-d4e5f6
+  $ poc scorecard --playbook pb-20261203-101500-3fa9c1 --out poc-report/scorecard.xlsx`,
     )
     .action(async (opts) => {
       const { scorecardCommand } = await import('./commands/scorecard.js');

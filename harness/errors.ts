@@ -22,7 +22,7 @@ export const ERRORS = {
   POC_ERR_BAD_OPTION: { exit: EXIT.usage, hint: 'Fix the named option; --help lists accepted values.' },
   POC_ERR_BAD_CONFIG: {
     exit: EXIT.usage,
-    hint: 'Fix the file at the line named; `poc scorecard init` writes commented examples of weights.yaml and answers.yaml.',
+    hint: 'Fix the file at the line named; `poc init` writes a commented poc.yaml, `poc scorecard init` commented weights.yaml and answers.yaml.',
   },
   POC_ERR_UNKNOWN_SCENARIO: { exit: EXIT.usage, hint: 'Run `poc list scenarios` to see the scenario ids.' },
   POC_ERR_UNKNOWN_VENDOR: { exit: EXIT.usage, hint: 'Run `poc list vendors` to see the vendor ids.' },

@@ -1,45 +1,79 @@
 import { join } from 'node:path';
-import { SCENARIOS } from '../../scenarios/index.js';
-import { defaultCatalogPath, loadCatalog } from '../../scorecards/catalog.js';
-import type { Plan } from '../config/plan-file.js';
+import { scorecardTitle } from '../../scorecards/headline.js';
+import type { Scorecard } from '../../scorecards/model.js';
 import { PocError } from '../errors.js';
-import type { PlaybookOutcome } from '../playbook/execute.js';
-import { scorecardCommand } from './scorecard.js';
+import type { RunStore } from '../runs/run-store.js';
+import { writeScorecard } from './scorecard.js';
 
 export interface ScorecardSummary {
   readonly path: string;
   readonly title: string;
   readonly text: string;
-  readonly totals: readonly { vendor: string; rank: number; pct: number; scored: number; scorable: number }[];
+  readonly totals: readonly {
+    vendor: string;
+    rank: number;
+    total: number;
+    max: number;
+    pct: number;
+    scored: number;
+    scorable: number;
+  }[];
   /** Per scenario, the findings the scorecard's criteria read: the overview's rows. */
   readonly headlines: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The scorecard of exactly the playbook's finished runs (never another run of the data dir). */
-export async function playbookScorecard(plan: Plan, outcome: PlaybookOutcome): Promise<ScorecardSummary> {
-  const runIds = outcome.cells.flatMap((c) =>
-    c.runId && (c.status === 'passed' || c.status === 'failed') ? [c.runId] : [],
-  );
-  if (runIds.length === 0) throw new PocError('POC_ERR_BAD_OPTION', 'no run of the playbook finished');
-  const path = join(plan.outputs.dir, plan.outputs.scorecard);
-  const text = await scorecardCommand({
-    runs: runIds.join(','),
-    ...(plan.scorecard.weights ? { weights: plan.scorecard.weights } : {}),
-    ...(plan.scorecard.answers ? { answers: plan.scorecard.answers } : {}),
-    vendors: [...new Set(outcome.cells.map((c) => c.vendor))].join(','),
-    out: path,
-    dataDir: plan.dataDir,
-  });
-  return { path, title: 'Scorecard', text, totals: [], headlines: headlinesOf(plan.scorecard.weights) };
+/** The runs of a playbook a scorecard may rest on: the finished ones (a failed run still measured). */
+export function finishedRunsOfPlaybook(store: RunStore, playbookId: string): string[] {
+  return store
+    .runsOfPlaybook(playbookId)
+    .filter((r) => r.status === 'passed' || r.status === 'failed')
+    .map((r) => r.id);
 }
 
-function headlinesOf(weights: string | undefined): Map<string, string[]> {
-  const catalog = loadCatalog(weights ?? defaultCatalogPath(), (s) => {
-    const found = SCENARIOS[s];
-    return found ? Object.keys(found.findings) : undefined;
+/**
+ * The scorecard of exactly one playbook's finished runs, never another run of the data dir:
+ * `poc playbook` builds it at the end, `poc scorecard --playbook <id>` again later.
+ */
+export async function playbookScorecard(options: {
+  readonly dataDir: string;
+  readonly runIds: readonly string[];
+  readonly vendors: readonly string[];
+  readonly weights?: string | undefined;
+  readonly answers?: string | undefined;
+  readonly dir: string;
+  readonly file: string;
+}): Promise<ScorecardSummary> {
+  if (options.runIds.length === 0)
+    throw new PocError('POC_ERR_BAD_OPTION', 'no run of the playbook finished, so nothing can be scored');
+  const path = join(options.dir, options.file);
+  const written = await writeScorecard({
+    dataDir: options.dataDir,
+    runIds: options.runIds,
+    vendors: options.vendors,
+    ...(options.weights ? { weightsPath: options.weights } : {}),
+    ...(options.answers ? { answersPath: options.answers } : {}),
+    out: path,
   });
+  return {
+    path,
+    title: scorecardTitle(written.card),
+    text: written.text,
+    totals: written.card.totals.map((t) => ({
+      vendor: t.vendor,
+      rank: t.rank,
+      total: t.total,
+      max: t.max,
+      pct: t.pct,
+      scored: t.scored,
+      scorable: t.scorable,
+    })),
+    headlines: headlinesOf(written.card),
+  };
+}
+
+function headlinesOf(card: Scorecard): Map<string, string[]> {
   const rows = new Map<string, string[]>();
-  for (const c of catalog.criteria) {
+  for (const c of card.catalog.criteria) {
     if (!c.measured) continue;
     const keys = c.measured.finding ? [c.measured.finding] : c.measured.ratio ? [c.measured.ratio.of] : [];
     const list = rows.get(c.measured.scenario) ?? [];

@@ -83,7 +83,7 @@ export async function playbookCommand(flags: PlaybookFlags, signal: AbortSignal)
   });
   progress.stop();
   const written = await writeOutputs(plan, outcome);
-  const summary = summarise(outcome, written);
+  const summary = summarise({ ...outcome, wallMs: Date.now() - started }, written);
   process.stdout.write(flags.json ? `${JSON.stringify(summary.json, null, 2)}\n` : summary.text);
   if (outcome.interrupted) return EXIT.interrupted;
   if (outcome.cells.some((c) => c.status === 'error' || c.status === 'crashed')) return EXIT.failed;
@@ -155,7 +155,17 @@ async function writeOutputs(plan: Plan, outcome: PlaybookOutcome): Promise<Writt
   const markdownPath = join(out.dir, out.markdown);
   let scorecard: ScorecardSummary | undefined;
   try {
-    scorecard = await playbookScorecard(plan, outcome);
+    scorecard = await playbookScorecard({
+      dataDir: plan.dataDir,
+      runIds: outcome.cells.flatMap((c) =>
+        c.runId && (c.status === 'passed' || c.status === 'failed') ? [c.runId] : [],
+      ),
+      vendors: [...new Set(outcome.cells.map((c) => c.vendor))],
+      weights: plan.scorecard.weights,
+      answers: plan.scorecard.answers,
+      dir: out.dir,
+      file: out.scorecard,
+    });
   } catch (err) {
     // The runs are stored whatever happens here: `poc scorecard --playbook <id>` builds it again.
     process.stderr.write(`warning: no scorecard: ${(err as Error).message}\n`);

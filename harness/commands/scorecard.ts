@@ -16,7 +16,9 @@ import { RunStore } from '../runs/run-store.js';
 import { getVendor, VENDORS } from '../vendors/index.js';
 
 export interface ScorecardFlags {
-  runs: string;
+  /** `latest` when neither --runs nor --playbook is given. */
+  runs?: string;
+  playbook?: string;
   vendors?: string;
   weights?: string;
   answers?: string;
@@ -168,10 +170,12 @@ export async function writeScorecard(input: ScorecardInput): Promise<WrittenScor
 
 /** `poc scorecard`: runs + weights + answers -> scorecard.xlsx, .csv, .md and the runs' reports. */
 export async function scorecardCommand(flags: ScorecardFlags): Promise<string> {
+  if (flags.playbook !== undefined) return playbookScorecardCommand(flags, flags.playbook);
+  const runs = flags.runs ?? 'latest';
   const runIds =
-    flags.runs === 'latest'
+    runs === 'latest'
       ? ('latest' as const)
-      : flags.runs
+      : runs
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
@@ -181,6 +185,40 @@ export async function scorecardCommand(flags: ScorecardFlags): Promise<string> {
     runIds,
     out: flags.out,
     ...(vendors ? { vendors } : {}),
+    ...(flags.weights ? { weightsPath: flags.weights } : {}),
+    ...(flags.answers ? { answersPath: flags.answers } : {}),
+  });
+  return text;
+}
+
+/** `poc scorecard --playbook <id>`: that playbook's finished runs and vendors, nothing else. */
+async function playbookScorecardCommand(flags: ScorecardFlags, ref: string): Promise<string> {
+  if (flags.runs !== undefined || flags.vendors !== undefined)
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      '--playbook: the runs and vendors are the playbook’s; drop --runs and --vendors',
+    );
+  const { finishedRunsOfPlaybook } = await import('./playbook-scorecard.js');
+  const store = new RunStore(flags.dataDir, { mode: 'read' });
+  let runIds: string[];
+  let vendors: readonly string[];
+  try {
+    const playbook = store.getPlaybook(ref);
+    runIds = finishedRunsOfPlaybook(store, playbook.id);
+    vendors = playbook.vendors;
+  } finally {
+    store.close();
+  }
+  if (runIds.length === 0)
+    throw new PocError(
+      'POC_ERR_BAD_OPTION',
+      `--playbook: no run of ${ref} finished, so nothing can be scored`,
+    );
+  const { text } = await writeScorecard({
+    dataDir: flags.dataDir,
+    runIds,
+    vendors,
+    out: flags.out,
     ...(flags.weights ? { weightsPath: flags.weights } : {}),
     ...(flags.answers ? { answersPath: flags.answers } : {}),
   });

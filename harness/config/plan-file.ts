@@ -203,6 +203,14 @@ function checkPlan(doc: YamlDocument, context: PlanContext): Plan {
         message: `no scenario of this plan takes "${key}"; drop it${kebabHint(key)}`,
       });
   }
+  const defaultThresholds = planValue('thresholds', defaults.thresholds);
+  if (Array.isArray(defaultThresholds))
+    for (const t of defaultThresholds)
+      if (!planned.some((s) => producedBy(s, t)))
+        issues.push({
+          label: at(['defaults', 'thresholds']),
+          message: `no scenario of this plan produces the finding of ${JSON.stringify(t)}; \`poc list scenarios\` lists each one's findings`,
+        });
   for (const [id, vendor] of Object.entries(plan.vendors)) {
     if (vendor.target === 'mock') {
       for (const key of ['credentials', 'publicUrl'] as const)
@@ -281,9 +289,24 @@ function runSource(
     values[key] = value;
     where.set(key, keys);
   };
-  for (const [key, value] of Object.entries(parts.defaults))
-    if (takes(scenario, key)) put(key, planValue(key, value), ['defaults', key]);
+  for (const [key, value] of Object.entries(parts.defaults)) {
+    if (!takes(scenario, key)) continue;
+    const given = planValue(key, value);
+    // A default threshold holds for the scenarios that produce its finding.
+    put(
+      key,
+      key === 'thresholds' && Array.isArray(given) ? given.filter((t) => producedBy(scenario, t)) : given,
+      ['defaults', key],
+    );
+  }
   for (const [key, value] of Object.entries(parts.own)) {
+    if (key.includes('-')) {
+      parts.issues.push({
+        label: parts.at(['scenarios', scenario.id, key]),
+        message: `not an option as written${kebabHint(key)}`,
+      });
+      continue;
+    }
     const elsewhere = PLACED_ELSEWHERE[key];
     if (elsewhere) {
       parts.issues.push({
@@ -310,6 +333,20 @@ function runSource(
     values,
     label: (key) => parts.at(where.get(key) ?? ['scenarios', scenario.id, key]),
   };
+}
+
+/** Whether a threshold entry (`webhook.loss_count: count==0`, or k6's object form) is on a finding of the scenario. */
+function producedBy(scenario: Scenario, entry: unknown): boolean {
+  const text =
+    typeof entry === 'string'
+      ? entry
+      : typeof (entry as { threshold?: unknown } | null)?.threshold === 'string'
+        ? (entry as { threshold: string }).threshold
+        : undefined;
+  // What cannot be read is left to the threshold check, which names the problem.
+  if (text === undefined) return true;
+  const key = /^\s*([a-z0-9_.]+)/.exec(text)?.[1];
+  return key === undefined || key in scenario.findings;
 }
 
 /** Whether a scenario's run takes `key` (its own options and the run's). */

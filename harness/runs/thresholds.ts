@@ -75,8 +75,11 @@ export function readK6Threshold(
 
 /** One entry of k6's `thresholds:` map as the `thresholds` run option takes it (not yet checked). */
 export function toThresholdInput(findingKey: string, value: K6ThresholdValue): ThresholdInput {
-  if (typeof value === 'string') return `${findingKey}: ${value}`;
-  return { ...value, threshold: `${findingKey}: ${value.threshold}` };
+  // `<250` is poc's own form, `p(99)<250ms` k6's: both may sit under a finding key.
+  const joined = (expr: string) =>
+    /^\s*[<>=!]/.test(expr) ? `${findingKey}${expr.trim()}` : `${findingKey}: ${expr}`;
+  if (typeof value === 'string') return joined(value);
+  return { ...value, threshold: joined(value.threshold) };
 }
 
 /** Parses a `--threshold`, or throws POC_ERR_BAD_THRESHOLD. */
