@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const POC_BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'bin', 'poc.js');
+export const POC_BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'bin', 'poc.js');
 
 /**
  * Runs `poc <args> --json` and resolves with its exit code and parsed JSON output. Rejects when it
