@@ -401,10 +401,10 @@ async function scrapeMetrics(port) {
     return total;
   };
   return {
-    eventsTotal: sum('webhook_receiver_events_total'),
-    duplicatesTotal: sum('webhook_receiver_duplicates_total'),
-    appliedTotal: sum('webhook_events_applied_total'),
-    rejected401: sum('webhook_receiver_requests_total', 'status="401"'),
+    eventsTotal: sum('poc_webhook_receiver_events_total'),
+    duplicatesTotal: sum('poc_webhook_receiver_duplicates_total'),
+    appliedTotal: sum('poc_webhook_events_applied_total'),
+    rejected401: sum('poc_webhook_receiver_requests_total', 'status="401"'),
   };
 }
 

@@ -4,7 +4,7 @@ import type { PipelineMetrics } from '../telemetry/metrics.js';
 /** How the receiver turns a request down. */
 export interface Refusal {
   readonly status: number;
-  /** The `reason` label on webhook_receiver_requests_total: a fixed code, never from the request. */
+  /** The `reason` label on poc_webhook_receiver_requests_total: a fixed code, never from the request. */
   readonly reason: string;
   /** The body's `error`: what kind of refusal. */
   readonly error: string;

@@ -93,23 +93,23 @@ export class SeriesSampler {
     const metrics = (await this.registry.getMetricsAsJSON()) as unknown as MetricJson[];
     const byName = new Map(metrics.map((m) => [m.name, m]));
     const counters = new Map<string, number>([
-      ['events', sum(byName.get('webhook_receiver_events_total'))],
-      ['applied', sum(byName.get('webhook_events_applied_total'))],
-      ['duplicates', sum(byName.get('webhook_receiver_duplicates_total'))],
-      ['rejected', sum(byName.get('webhook_receiver_requests_total'), (l) => String(l.status) !== '200')],
-      ['api', sum(byName.get('vendor_api_requests_total'))],
-      ['throttled', sum(byName.get('vendor_api_requests_total'), (l) => String(l.status) === '429')],
+      ['events', sum(byName.get('poc_webhook_receiver_events_total'))],
+      ['applied', sum(byName.get('poc_webhook_events_applied_total'))],
+      ['duplicates', sum(byName.get('poc_webhook_receiver_duplicates_total'))],
+      ['rejected', sum(byName.get('poc_webhook_receiver_requests_total'), (l) => String(l.status) !== '200')],
+      ['api', sum(byName.get('poc_vendor_api_requests_total'))],
+      ['throttled', sum(byName.get('poc_vendor_api_requests_total'), (l) => String(l.status) === '429')],
       [
         'apiErrors',
-        sum(byName.get('vendor_api_requests_total'), (l) => {
+        sum(byName.get('poc_vendor_api_requests_total'), (l) => {
           const s = Number(l.status);
           return s !== 429 && (s >= 400 || s === 0);
         }),
       ],
-      ['depth', sum(byName.get('webhook_queue_depth'))],
+      ['depth', sum(byName.get('poc_webhook_queue_depth'))],
     ]);
     const buckets = new Map<number, number>();
-    for (const v of byName.get('webhook_delivery_latency_seconds')?.values ?? []) {
+    for (const v of byName.get('poc_webhook_delivery_latency_seconds')?.values ?? []) {
       if (v.metricName?.endsWith('_bucket')) {
         const le = v.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(v.labels.le);
         buckets.set(le, (buckets.get(le) ?? 0) + v.value);

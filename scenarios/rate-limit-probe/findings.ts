@@ -41,9 +41,14 @@ export const RATE_LIMIT_PROBE_FINDINGS = defineFindings({
     'requests',
     'the daily quota left, as the headers claimed at the end',
   ),
+  'ratelimit.header_checks': fact(
+    'checks',
+    'limit-header claims the probe could compare with what it observed (0: header honesty unknown)',
+    'design',
+  ),
   'ratelimit.header_mismatch_count': measure(
     'mismatches',
-    'limit headers that disagreed with what was observed',
+    'limit headers that disagreed with what was observed; absent when none could be compared',
     'lower',
     'exact',
     'design',

@@ -8,7 +8,8 @@ import type { RunContext, ScenarioResult } from '../../harness/scenario.js';
 import { runApi } from '../../harness/targets/connect.js';
 import type { rateLimitProbeOptions } from './definition.js';
 import { RATE_LIMIT_PROBE_FINDINGS, type RateLimitProbeFinding } from './findings.js';
-import { type Measured, measureBucket, measureWindow, mismatches } from './measure.js';
+import { checkHeaders, headerNotes } from './header-checks.js';
+import { type Measured, measureBucket, measureWindow } from './measure.js';
 
 type RateLimitProbeOptions = z.output<typeof rateLimitProbeOptions>;
 
@@ -55,6 +56,7 @@ export async function runRateLimitProbe(
     r1 = await p.recovery(b1.endedAt, opts.maxWait);
     if (!r1) {
       m.burst = b1.ok;
+      m.burstThrottled = true;
       m.how.push(
         `${b1.ok} admitted, then no capacity came back within ${formatDuration(opts.maxWait)} or the budget`,
       );
@@ -75,11 +77,11 @@ export async function runRateLimitProbe(
     .sort((a, b) => a.value.requests / a.value.windowMs - b.value.requests / b.value.windowMs)[0];
   const advertised = b1.firstOk?.advertised;
   // "Remaining at the throttle" only means something if the burst really ended on a throttle.
-  // Without a throttle the burst is only a lower bound: it cannot contradict the limit header.
-  const found = b1.throttle
-    ? mismatches(advertised, b1.lastOk?.advertised, m)
-    : mismatches(advertised, undefined, {});
-  notes.push(...found.map((f) => `header mismatch: ${f}`));
+  const headers = headerNotes(
+    checkHeaders(advertised, b1.throttle ? b1.lastOk?.advertised : undefined, m),
+    b1.firstOk !== undefined,
+  );
+  notes.push(...headers.notes);
   const recoveryMs = r1 && b1.throttle ? r1.at - b1.endedAt : undefined;
   const retryAfter = b1.throttle?.retryAfterMs;
   let retryAfterHonest: number | undefined;
@@ -105,8 +107,10 @@ export async function runRateLimitProbe(
 
   const values: Partial<Record<RateLimitProbeFinding, number>> = {
     'ratelimit.requests_spent': p.spent,
-    'ratelimit.header_mismatch_count': found.length,
+    'ratelimit.header_checks': headers.checked,
   };
+  // A count of 0 would read as "honest headers": it is left out when nothing was compared.
+  if (headers.checked > 0) values['ratelimit.header_mismatch_count'] = headers.mismatches;
   if (penaltyMs !== undefined) values['ratelimit.penalty_ms'] = penaltyMs;
   if (ctx.signal.aborted)
     notes.push('interrupted with Ctrl-C: the figures above are what was measured until then');

@@ -106,7 +106,7 @@ describe.runIf(requireTools(['prometheus'], 'prometheus'))(
       );
       expect(unlabelled).toEqual([]);
       // The final flush carries the end of the run: the totals equal what the storm reports.
-      const received = await prom.query(`webhook_receiver_events_total{run_id="${storm.runId}"}`, at);
+      const received = await prom.query(`poc_webhook_receiver_events_total{run_id="${storm.runId}"}`, at);
       expect(Number(received[0]?.value?.[1])).toBe(storm.findings['webhook.events_received_count']?.value);
       expect(Number(received[0]?.value?.[1])).toBeGreaterThanOrEqual(1400);
       const loss = await prom.query(
@@ -118,15 +118,17 @@ describe.runIf(requireTools(['prometheus'], 'prometheus'))(
       const names = await prom.labelValues('__name__', `{run_id="${storm.runId}"}`, storm.start, at);
       expect(names).toEqual(
         expect.arrayContaining([
-          'webhook_receiver_requests_total',
-          'vendor_api_requests_total',
-          'webhook_delivery_latency_seconds_bucket',
-          'webhook_delivery_latency_seconds_sum',
-          'webhook_delivery_latency_seconds_count',
-          'webhook_queue_depth',
+          'poc_webhook_receiver_requests_total',
+          'poc_vendor_api_requests_total',
+          'poc_webhook_delivery_latency_seconds_bucket',
+          'poc_webhook_delivery_latency_seconds_sum',
+          'poc_webhook_delivery_latency_seconds_count',
+          'poc_webhook_queue_depth',
           'poc_run_check_passed',
         ]),
       );
+      // The prefix keeps a run apart from a team's own receiver metrics in a shared Prometheus.
+      expect(names.filter((n) => !n.startsWith('poc_'))).toEqual([]);
     });
 
     it.each(dashboardFiles)(

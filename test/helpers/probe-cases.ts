@@ -14,6 +14,25 @@ export const THROTTLE_STATUS: Readonly<Record<string, number>> = {
   standard: 429,
 };
 
+/**
+ * Whether a vendor's headers make a short-window claim the probe can hold against a throttled
+ * burst (shared/vendors.md): Salesforce's Sforce-Limit-Info is its 24 h allocation only, Zoho
+ * documents no limit headers. Where there is none, an honest probe reports no mismatch count at all.
+ */
+export const SHORT_WINDOW_HEADERS: Readonly<Record<string, boolean>> = {
+  hubspot: true,
+  pipedrive: true,
+  zoho: false,
+  dynamics: true,
+  salesforce: false,
+  standard: true,
+};
+
+/** What an honest mock's probe reports as `ratelimit.header_mismatch_count`: 0, or absent when nothing could be compared. */
+export function honestHeaderMismatches(vendor: string): number | undefined {
+  return SHORT_WINDOW_HEADERS[vendor] ? 0 : undefined;
+}
+
 export const PROBE_STYLES = ['fixed', 'sliding', 'token-bucket'] as const;
 export type ProbeStyle = (typeof PROBE_STYLES)[number];
 

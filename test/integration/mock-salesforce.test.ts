@@ -454,18 +454,18 @@ describe('salesforceApi for poc doctor and rate-limit-probe', () => {
         const { status, throttled, retryAfterMs, advertised } = (await api.probe?.()) ?? {};
         seen.push({ status, throttled, retryAfterMs, advertised });
       }
-      expect(seen.map((s) => [s.status, s.throttled, s.advertised?.remaining])).toEqual([
+      expect(seen.map((s) => [s.status, s.throttled, s.advertised?.dailyRemaining])).toEqual([
         [200, false, 2],
         [200, false, 1],
         [200, false, 0],
         [403, true, 0],
       ]);
-      // Salesforce states no window, no reset and no Retry-After: only the allocation.
+      // Salesforce states no window, no reset and no Retry-After: only the 24 h allocation.
       expect(seen[3]).toEqual({
         status: 403,
         throttled: true,
         retryAfterMs: undefined,
-        advertised: { limit: 3, remaining: 0 },
+        advertised: { dailyLimit: 3, dailyRemaining: 0 },
       });
     } finally {
       await mock.close();

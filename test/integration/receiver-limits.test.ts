@@ -26,7 +26,12 @@ async function start(vendor: string): Promise<Receiver> {
 
 async function counted(r: Receiver, status: number, reason: string): Promise<number> {
   const text = await (await fetch(`${r.address}/metrics`)).text();
-  return counterValue(text, 'webhook_receiver_requests_total', `status="${status}"`, `reason="${reason}"`);
+  return counterValue(
+    text,
+    'poc_webhook_receiver_requests_total',
+    `status="${status}"`,
+    `reason="${reason}"`,
+  );
 }
 
 const percentile = (sorted: readonly number[], q: number) =>

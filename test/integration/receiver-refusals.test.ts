@@ -15,7 +15,7 @@ import { startReceiverFor } from '../helpers/servers.js';
 
 // The refusals of the reference receiver (harness/pipeline/receiver.ts), one vendor at a time:
 // each is answered with its status and a JSON {error, reason}, counted in
-// webhook_receiver_requests_total by status and reason, and leaves nothing in the inbox.
+// poc_webhook_receiver_requests_total by status and reason, and leaves nothing in the inbox.
 
 type Receiver = Awaited<ReturnType<typeof startReceiverFor>>;
 const VENDORS = Object.keys(FUZZ_TARGETS);
@@ -45,7 +45,12 @@ function deliver(
 
 async function requestsCounted(r: Receiver, status: number, reason: string): Promise<number> {
   const text = await (await fetch(`${r.address}/metrics`)).text();
-  return counterValue(text, 'webhook_receiver_requests_total', `status="${status}"`, `reason="${reason}"`);
+  return counterValue(
+    text,
+    'poc_webhook_receiver_requests_total',
+    `status="${status}"`,
+    `reason="${reason}"`,
+  );
 }
 
 const stored = (r: Receiver) => ({

@@ -69,7 +69,7 @@ describe('reference receiver on loopback', () => {
       n: number;
     };
     expect(rows.n).toBe(2);
-    expect(await metric('webhook_receiver_duplicates_total')).toBe(2);
+    expect(await metric('poc_webhook_receiver_duplicates_total')).toBe(2);
   });
 
   it('rejects a tampered body, a wrong secret, a stale timestamp and re-serialised JSON with 401, counted', async () => {
@@ -86,9 +86,9 @@ describe('reference receiver on loopback', () => {
       body,
     });
     expect(missing.status).toBe(401);
-    expect(await metric('webhook_receiver_requests_total', 'reason="bad_signature"')).toBe(3);
-    expect(await metric('webhook_receiver_requests_total', 'reason="stale_timestamp"')).toBe(1);
-    expect(await metric('webhook_receiver_requests_total', 'reason="missing_signature"')).toBe(1);
+    expect(await metric('poc_webhook_receiver_requests_total', 'reason="bad_signature"')).toBe(3);
+    expect(await metric('poc_webhook_receiver_requests_total', 'reason="stale_timestamp"')).toBe(1);
+    expect(await metric('poc_webhook_receiver_requests_total', 'reason="missing_signature"')).toBe(1);
     expect(receiver.pipeline.db.prepare('SELECT COUNT(*) FROM dedupe').pluck().get()).toBe(0);
     // Still serving after the attacks.
     expect((await post(body)).status).toBe(200);
@@ -99,7 +99,7 @@ describe('reference receiver on loopback', () => {
       const res = await post(body);
       expect(res.status).toBe(400);
     }
-    expect(await metric('webhook_receiver_requests_total', 'status="400"')).toBe(5);
+    expect(await metric('poc_webhook_receiver_requests_total', 'status="400"')).toBe(5);
     expect((await post(JSON.stringify([event(20)]))).status).toBe(200);
   });
 
@@ -116,15 +116,15 @@ describe('reference receiver on loopback', () => {
         reason: 'cannot apply contact.teleported: unsupported type or missing field values',
       },
     ]);
-    expect(await metric('webhook_dead_letters_total')).toBe(1);
-    expect(await metric('webhook_events_applied_total')).toBe(1);
+    expect(await metric('poc_webhook_dead_letters_total')).toBe(1);
+    expect(await metric('poc_webhook_events_applied_total')).toBe(1);
   });
 
   it('labels every metric with run, vendor, scenario and target', async () => {
     await post(JSON.stringify([event(40)]));
     const text = await (await fetch(`${receiver.address}/metrics`)).text();
     expect(text).toMatch(
-      /webhook_receiver_events_total\{run_id="test",vendor="hubspot",scenario="test",target="mock"\} 1/,
+      /poc_webhook_receiver_events_total\{run_id="test",vendor="hubspot",scenario="test",target="mock"\} 1/,
     );
   });
 });

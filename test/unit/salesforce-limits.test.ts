@@ -9,9 +9,12 @@ const answer = (status: number, body: unknown, headers: Record<string, string> =
 
 describe('Salesforce limit headers and throttle', () => {
   it.each([
-    ['api-usage=10018/100000', { limit: 100_000, remaining: 89_982 }],
-    ['api-usage=1/750; api-bursts=1/750', { limit: 750, remaining: 749 }],
-    ['per-app-api-usage=17/250(appName=sample-app), api-usage=25/5000', { limit: 5000, remaining: 4975 }],
+    ['api-usage=10018/100000', { dailyLimit: 100_000, dailyRemaining: 89_982 }],
+    ['api-usage=1/750; api-bursts=1/750', { dailyLimit: 750, dailyRemaining: 749 }],
+    [
+      'per-app-api-usage=17/250(appName=sample-app), api-usage=25/5000',
+      { dailyLimit: 5000, dailyRemaining: 4975 },
+    ],
     ['per-app-api-usage=17/250(appName=sample-app)', {}],
     ['', {}],
   ])('reads %j as %j', (header, expected) => {

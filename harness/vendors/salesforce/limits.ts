@@ -5,15 +5,15 @@ import type { AdvertisedLimit, ProbeResult } from '../types.js';
 /**
  * `Sforce-Limit-Info: api-usage=10018/100000` (shared/vendors.md §2.3), sometimes followed by
  * `; api-bursts=1/750` or an old `per-app-api-usage=...`: only api-usage is the org allocation.
- * Salesforce states no window or reset time (the allocation rolls over 24 h), so only the
- * limit and what is left of it are advertised.
+ * The allocation rolls over 24 h and no header states a shorter window, so it is advertised as a
+ * daily quota: a burst of seconds must never be compared with it.
  */
 export function advertisedLimit(headers: Headers): AdvertisedLimit {
   const usage = /(?:^|[;,\s])api-usage=(\d+)\/(\d+)/.exec(headers.get('sforce-limit-info') ?? '');
   if (!usage) return {};
   const used = Number(usage[1]);
   const limit = Number(usage[2]);
-  return { limit, remaining: Math.max(0, limit - used) };
+  return { dailyLimit: limit, dailyRemaining: Math.max(0, limit - used) };
 }
 
 /** True when the body is Salesforce's error array and one entry carries `errorCode`. */
