@@ -94,4 +94,7 @@ export async function mockVendorCommand(flags: MockVendorConfig): Promise<void> 
     }
   });
   await mock.close();
+  // A resumed stdin keeps the event loop alive: without this the process lingers until its
+  // parent's kill timer (3 s for every run of a playbook).
+  process.stdin.destroy();
 }
