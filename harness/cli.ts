@@ -1,4 +1,4 @@
-import { Argument, Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { SCENARIOS } from '../scenarios/index.js';
 import { addFlags, type FlagField, givenFlags } from './config/flags.js';
 import { runFlagFields } from './config/run-config.js';
@@ -9,6 +9,11 @@ import type { Scenario } from './scenario.js';
 
 // Heavy modules (fastify, sqlite, prom-client, scenarios) load inside each action, so --help and
 // argument errors answer at once.
+
+/** --data-dir of the commands that read or add to the run store; POC_DATA_DIR as for poc run. */
+function dataDirOption(description: string): Option {
+  return new Option('--data-dir <dir>', description).default('.poc').env('POC_DATA_DIR');
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -238,7 +243,7 @@ Exit codes: 0 ok, 1 run failed, 2 bad input, 99 a threshold failed, 130 interrup
       'make the local store match the snapshot (missing and stale applied, extras deleted)',
       false,
     )
-    .option('--data-dir <dir>', 'where the result is stored as a run', '.poc')
+    .addOption(dataDirOption('where the result is stored as a run'))
     .option('--json', 'print the result as JSON on stdout', false)
     .option(
       '--threshold <expr>',
@@ -281,7 +286,7 @@ Examples:
       'the workbook; .csv, .md and reports/<run-id>.html are written next to it',
       'scorecard.xlsx',
     )
-    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .addOption(dataDirOption('where runs are stored'))
     .addHelpText(
       'after',
       `
@@ -373,7 +378,7 @@ Examples:
         'playbooks',
       ]),
     )
-    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .addOption(dataDirOption('where runs are stored'))
     .option('--json', 'print JSON', false)
     .addHelpText('after', '\nExamples:\n  $ poc list scenarios\n  $ poc list runs --json')
     .action(async (what: 'scenarios' | 'vendors' | 'runs' | 'playbooks', opts) => {
@@ -385,7 +390,7 @@ Examples:
     .command('show')
     .description('Show one stored run: config, findings and checks.')
     .argument('<run-id>', 'a run id from poc list runs, a unique prefix of one, or latest')
-    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .addOption(dataDirOption('where runs are stored'))
     .option('--json', 'print JSON', false)
     .addHelpText(
       'after',
@@ -401,7 +406,7 @@ Examples:
     .description('Compare two stored runs finding by finding: delta and better/worse/same, noise ignored.')
     .argument('<run-a>', 'the baseline run (id, unique prefix, or latest)')
     .argument('<run-b>', 'the run to judge against it (id, unique prefix, or latest)')
-    .option('--data-dir <dir>', 'where runs are stored', '.poc')
+    .addOption(dataDirOption('where runs are stored'))
     .option('--json', 'print JSON', false)
     .option(
       '--html <file>',
@@ -426,7 +431,7 @@ Examples:
     .requiredOption('--records <n>', 'records per object type (a whole number up to 10^12)', recordCount)
     .option('--objects <list>', 'object types: contacts, companies, deals', 'contacts')
     .option('--headroom <share>', 'share of the limits the import may use', shareOption, 0.8)
-    .option('--data-dir <dir>', 'run store with earlier rate-limit-probe runs', '.poc')
+    .addOption(dataDirOption('run store with earlier rate-limit-probe runs'))
     .option('--json', 'print JSON', false)
     .addHelpText(
       'after',

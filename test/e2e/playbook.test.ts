@@ -279,6 +279,9 @@ describe('a plan with mistakes', () => {
     const show = await runCli(['show', runId, '--json', '--data-dir', join(dir.path, '.poc')]);
     const { config } = JSON.parse(show.stdout) as { config: { options: Record<string, unknown> } };
     expect(config.options).toMatchObject({ changes: 7, grace: 10_000 });
+    // The reading commands take POC_DATA_DIR as poc run does.
+    const viaEnv = await runCli(['show', runId, '--json'], { env: { POC_DATA_DIR: join(dir.path, '.poc') } });
+    expect(viaEnv.code, viaEnv.stderr).toBe(0);
     const wrong = await runCli(['run', 'webhook-storm', '--vendor', 'hubspot', '--config', 'run.yaml'], {
       cwd: dir.path,
     });
