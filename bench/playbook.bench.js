@@ -6,12 +6,11 @@
 // typing 15 commands would spend). Prints peak RSS of the playbook process.
 //
 //   npm run build && node bench/playbook.bench.js [--vendors hubspot,pipedrive] [--scenarios a,b] [--no-separate]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions } from './options.js';
-import { POC_BIN, runPocJson } from './poc-cli.js';
+import { runPoc, runPocJson } from './poc-cli.js';
 
 const USAGE = `usage: node bench/playbook.bench.js [options]   (after npm run build)
   --vendors a,b      part of the default plan's vendors (default: all three)
@@ -24,39 +23,15 @@ const { values } = parseOptions(USAGE, {
   'no-separate': { type: 'boolean', default: false },
 });
 
-/** Runs poc in `cwd`, resolving with wall ms, exit code, stdout and the child's peak RSS (KiB). */
-function timed(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    // /usr/bin/time is not everywhere: the child reports its own peak from process.resourceUsage.
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'data:text/javascript,process.on("exit",()=>process.stderr.write(`\\npeak-rss-kib ${process.resourceUsage().maxRSS}\\n`))',
-        POC_BIN,
-        ...args,
-      ],
-      {
-        cwd,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr = (stderr + d).slice(-8000);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const rss = Number(/peak-rss-kib (\d+)/.exec(stderr)?.[1] ?? Number.NaN);
-      resolve({ code, wallMs, stdout, stderr, peakRssKib: rss });
-    });
-  });
+/** The child reports its own peak RSS on exit (/usr/bin/time is not on every machine). */
+const PEAK_RSS = [
+  '--import',
+  'data:text/javascript,process.on("exit",()=>process.stderr.write(`\\npeak-rss-kib ${process.resourceUsage().maxRSS}\\n`))',
+];
+
+async function timed(args, cwd) {
+  const run = await runPoc(args, { cwd, nodeArgs: PEAK_RSS });
+  return { ...run, peakRssKib: Number(/peak-rss-kib (\d+)/.exec(run.stderr)?.[1] ?? Number.NaN) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'poc-bench-playbook-'));
