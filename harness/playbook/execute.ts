@@ -206,7 +206,7 @@ async function runCell(
 function sharedBudgets(
   plan: Plan,
   matrix: readonly PlannedRun[],
-  earlier: readonly { vendor: string; vendorRequests: number | null }[],
+  earlier: readonly { vendor: string; vendorRequests?: number }[],
 ): Map<string, RequestBudget> {
   const budgets = new Map<string, RequestBudget>();
   for (const vendorId of new Set(matrix.map((r) => r.vendor))) {

@@ -29,7 +29,10 @@ export interface StoredRun extends RunMeta {
   readonly tables: ResultTable[];
 }
 
-export type RunMetaRow = Omit<StoredRun, 'findings' | 'checks' | 'notes' | 'tables'>;
+export type RunMetaRow = Omit<StoredRun, 'findings' | 'checks' | 'notes' | 'tables'> & {
+  /** Vendor API requests the run sent, when it ran under a budget. */
+  readonly vendorRequests?: number;
+};
 
 interface RunRow {
   id: string;
@@ -295,11 +298,11 @@ export class RunStore {
   }
 
   /** The runs a playbook started, oldest first, with what each spent on the vendor's API. */
-  runsOfPlaybook(id: string): (RunMetaRow & { readonly vendorRequests: number | null })[] {
+  runsOfPlaybook(id: string): RunMetaRow[] {
     const rows = this.db
       .prepare('SELECT * FROM runs WHERE playbook_id = ? ORDER BY started_at, id')
       .all(id) as RunRow[];
-    return rows.map((row) => ({ ...toMeta(row), vendorRequests: row.vendor_requests }));
+    return rows.map(toMeta);
   }
 
   list(limit = 50): RunMetaRow[] {
@@ -523,6 +526,9 @@ function toMeta(row: RunRow): RunMetaRow {
     ...(row.playbook_id ? { playbookId: row.playbook_id } : {}),
     // Runs stored before tags existed have none.
     tags: row.tags ? (JSON.parse(row.tags) as Record<string, string>) : {},
+    ...(row.vendor_requests !== null && row.vendor_requests !== undefined
+      ? { vendorRequests: row.vendor_requests }
+      : {}),
   };
 }
 

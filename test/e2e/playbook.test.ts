@@ -289,3 +289,37 @@ describe('a plan with mistakes', () => {
     expect(wrong.stderr).toContain('has no scenarios.webhook-storm section');
   }, 180_000);
 });
+
+describe('a vendor budget in the plan', () => {
+  const dir = tempDir('poc-e2e-playbook-budget-');
+  afterAll(() => dir.remove());
+
+  it('is one allowance for all the vendor’s runs: the later run gets what the earlier left', async () => {
+    writeFileSync(
+      join(dir.path, 'poc.yaml'),
+      [
+        'vendors:',
+        '  hubspot: { budget: { maxRequests: 25 } }',
+        'scenarios:',
+        '  observability-mapping: { changes: 5, grace: 5s }',
+        '  webhook-storm: { rate: 100, duration: 5s, grace: 5s, poolSize: 100 }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['playbook', '--json'], { cwd: dir.path, timeoutMs: 300_000 });
+    expect([0, 99], r.stderr).toContain(r.code);
+    const out = JSON.parse(r.stdout) as PlaybookJson;
+    const data = join(dir.path, '.poc');
+    const runs = JSON.parse((await runCli(['list', 'runs', '--json', '--data-dir', data])).stdout) as {
+      id: string;
+      scenario: string;
+      vendorRequests?: number;
+    }[];
+    const spent = runs.map((run) => run.vendorRequests ?? 0);
+    expect(spent.every((n) => n > 0)).toBe(true);
+    expect(spent.reduce((a, b) => a + b, 0)).toBe(25);
+    const storm = out.runs.find((c) => c.scenario === 'webhook-storm');
+    const show = await runCli(['show', storm?.runId as string, '--data-dir', data]);
+    expect(show.stdout).toMatch(/request budget \(25, from vendors\.hubspot\.budget of .*poc\.yaml/);
+  }, 400_000);
+});
