@@ -50,7 +50,8 @@ export async function playbookCommand(flags: PlaybookFlags, signal: AbortSignal)
   const remoteWriteHeaders = plan.runs.some((r) => r.resolved.config.prometheusRw)
     ? (await import('../telemetry/remote-write.js')).remoteWriteAuth()
     : undefined;
-  const progress = createProgressPrinter();
+  // One printer per run: a TTY bar, once stopped, is not started again.
+  let progress = createProgressPrinter();
   const started = Date.now();
   const failed: string[] = [];
   let current = '';
@@ -64,6 +65,7 @@ export async function playbookCommand(flags: PlaybookFlags, signal: AbortSignal)
     ...(remoteWriteHeaders ? { remoteWriteHeaders } : {}),
     events: {
       runStarting: (c) => {
+        progress = createProgressPrinter();
         current = `${c.index + 1}/${c.total} ${c.vendor} × ${c.scenario}`;
         const so = failed.length > 0 ? `; not passed so far: ${failed.join(', ')}` : '';
         process.stderr.write(
@@ -71,7 +73,7 @@ export async function playbookCommand(flags: PlaybookFlags, signal: AbortSignal)
         );
       },
       progress: (p) => progress.update({ ...p, phase: `${current} ${p.phase}` }),
-      runEnded: async (c) => {
+      runEnded: (c) => {
         progress.stop();
         if (c.status !== 'passed') failed.push(`${c.vendor} × ${c.scenario} (${c.status})`);
         process.stderr.write(
