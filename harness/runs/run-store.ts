@@ -72,7 +72,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, scenario TEXT NOT NULL, vendor TEXT NOT NULL, target TEXT NOT NULL,
     status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, config TEXT NOT NULL,
-    pid INTEGER, host TEXT, heartbeat_at TEXT, tags TEXT
+    pid INTEGER, host TEXT, heartbeat_at TEXT, tags TEXT, playbook_id TEXT, vendor_requests INTEGER
   );
   CREATE TABLE IF NOT EXISTS findings (
     run_id TEXT NOT NULL REFERENCES runs (id), key TEXT NOT NULL, value REAL NOT NULL,
@@ -424,12 +424,16 @@ function damaged(file: string, verdict: string): PocError {
 
 /** The tables, and the columns an older runs.db lacks. */
 function migrate(db: Db): void {
-  db.exec(SCHEMA);
-  const have = new Set(
-    (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name),
-  );
-  for (const column of ADDED_COLUMNS)
-    if (!have.has(column.split(' ')[0] ?? '')) db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
+  // One writer at a time (BEGIN IMMEDIATE): two commands opening an older store together must not
+  // both see a column missing and both add it.
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const have = new Set(
+      (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const column of ADDED_COLUMNS)
+      if (!have.has(column.split(' ')[0] ?? '')) db.exec(`ALTER TABLE runs ADD COLUMN ${column}`);
+  }).immediate();
 }
 
 function openForWriting(file: string, dataDir: string): Db {
