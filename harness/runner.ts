@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RunConfig } from './config/run-config.js';
 import { PocError } from './errors.js';
 import type { Logger } from './log.js';
-import { budgetFor, type RequestBudget } from './pipeline/outbound/budget.js';
+import { budgetFor, documentedDailyQuota, type RequestBudget } from './pipeline/outbound/budget.js';
 import { createPipeline, type Pipeline } from './pipeline/pipeline.js';
 import { AbortOnFail } from './runs/abort-on-fail.js';
 import { diskProblem, holdBallast, isDiskFull } from './runs/disk-guard.js';
@@ -166,8 +166,12 @@ export async function executeRun(
     let notes: string[] = [];
     let tables: ResultTable[] = [];
     let failure: unknown;
-    const daily = req.vendor.profile.rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000);
-    const budget = budgetFor(config.maxRequests, config.maxQuotaShare, daily?.requests, req.sharedBudget);
+    const budget = budgetFor(
+      config.maxRequests,
+      config.maxQuotaShare,
+      documentedDailyQuota(req.vendor.profile.rateLimits),
+      req.sharedBudget,
+    );
     try {
       abortOnFail.start();
       const result = await req.scenario.run(

@@ -1,6 +1,6 @@
 import type { Plan, PlannedRun } from '../config/plan-file.js';
 import type { Logger } from '../log.js';
-import { budgetFor, RequestBudget } from '../pipeline/outbound/budget.js';
+import { budgetFor, documentedDailyQuota, RequestBudget } from '../pipeline/outbound/budget.js';
 import { executeRun } from '../runner.js';
 import type { Check, Finding, RunStatus } from '../runs/findings.js';
 import type { RunOutcome } from '../runs/outcome.js';
@@ -212,10 +212,11 @@ function sharedBudgets(
   for (const vendorId of new Set(matrix.map((r) => r.vendor))) {
     const limits = plan.vendors[vendorId]?.budget;
     if (!limits) continue;
-    const daily = getVendor(vendorId)
-      .profile.rateLimits.map((l) => l.value)
-      .find((l) => l.windowMs >= 86_400_000);
-    const whole = budgetFor(limits.maxRequests, limits.maxQuotaShare, daily?.requests);
+    const whole = budgetFor(
+      limits.maxRequests,
+      limits.maxQuotaShare,
+      documentedDailyQuota(getVendor(vendorId).profile.rateLimits),
+    );
     if (!whole) continue;
     const spent = earlier
       .filter((r) => r.vendor === vendorId)

@@ -64,3 +64,10 @@ export function budgetFor(
     shared,
   );
 }
+
+/** The vendor's documented daily quota (its limit with a window of a day or more), if it has one. */
+export function documentedDailyQuota(
+  rateLimits: readonly { readonly value: { readonly windowMs: number; readonly requests: number } }[],
+): number | undefined {
+  return rateLimits.map((l) => l.value).find((l) => l.windowMs >= 86_400_000)?.requests;
+}
